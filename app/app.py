@@ -1,0 +1,24 @@
+"""Assembles the app: one page, the chat beside the live run tree."""
+
+import reflex as rx
+
+from app.components.composer import composer
+from app.components.header import header
+from app.components.message_list import message_list
+from app.components.run_tree_panel import run_tree_panel
+
+
+def index() -> rx.Component:
+    return rx.box(
+        header(),
+        rx.box(
+            rx.box(message_list(), composer(), class_name="chat-column"),
+            run_tree_panel(),
+            class_name="columns",
+        ),
+        class_name="page",
+    )
+
+
+app = rx.App(stylesheets=["/app.css"])
+app.add_page(index, title="LangGraph run inspector")

@@ -1,0 +1,75 @@
+"""The question box, its Send and Stop buttons, and the error banner above it."""
+
+import reflex as rx
+
+from app import testids
+from app.state import ChatState
+
+
+def error_banner() -> rx.Component:
+    return rx.cond(
+        ChatState.error_message != "",
+        rx.callout(
+            ChatState.error_message,
+            icon="triangle_alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+            data_testid=testids.ERROR_BANNER,
+        ),
+    )
+
+
+def stream_notes() -> rx.Component:
+    return rx.foreach(
+        ChatState.stream_notes,
+        lambda note: rx.text(note, size="1", color=rx.color("amber", 11)),
+    )
+
+
+def composer() -> rx.Component:
+    return rx.vstack(
+        error_banner(),
+        stream_notes(),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="question",
+                    placeholder="Ask the agent… e.g. What's the weather in SF?",
+                    disabled=ChatState.is_running,
+                    auto_focus=True,
+                    size="3",
+                    flex="1",
+                    data_testid=testids.COMPOSER_INPUT,
+                ),
+                rx.cond(
+                    ChatState.is_running,
+                    rx.button(
+                        rx.icon("square", size=14),
+                        "Stop",
+                        type="button",
+                        color_scheme="red",
+                        variant="soft",
+                        size="3",
+                        on_click=ChatState.handle_stop_click,
+                        data_testid=testids.STOP_BUTTON,
+                    ),
+                    rx.button(
+                        rx.icon("send", size=14),
+                        "Send",
+                        type="submit",
+                        size="3",
+                        data_testid=testids.SEND_BUTTON,
+                    ),
+                ),
+                width="100%",
+            ),
+            on_submit=ChatState.handle_submit,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        width="100%",
+        spacing="2",
+        padding="12px 16px",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+    )

@@ -1,0 +1,90 @@
+"""Start and stop the bundled demo agent's real LangGraph server (no Reflex import)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ServerStartError(RuntimeError):
+    """The LangGraph server did not become ready."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``url`` until it answers 200; fail early if ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerStartError(f"the server exited with code {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise ServerStartError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it spawned."""
+    if process.poll() is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@dataclass
+class DemoServer:
+    """A running ``python -m demo_agent.serve`` in its own process group and scratch folder."""
+
+    url: str
+    process: subprocess.Popen
+    workdir: Path
+
+    def stop(self) -> None:
+        stop_process_group(self.process)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start_demo_server(port: int | None = None, timeout: float = 60.0) -> DemoServer:
+    """Start the demo agent's LangGraph server on a free loopback port and wait for it."""
+    port = port or free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="langgraph-demo-"))
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "demo_agent.serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workdir", str(workdir)]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+    server = DemoServer(url=f"http://127.0.0.1:{port}", process=process, workdir=workdir)
+    try:
+        wait_until_ready(f"{server.url}/ok", process, timeout)
+    except BaseException:
+        server.stop()
+        raise
+    return server

@@ -1,0 +1,50 @@
+"""Value objects for what the LangGraph server sends, named as the server names them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
+
+RunStatus = Literal["pending", "running", "success", "error", "timeout", "interrupted"]
+
+#: The stream part names this client yields. ``end`` is yielded once when the stream is
+#: over, whether the server closed it (today's servers) or sent ``event: end`` (older
+#: ones). ``malformed`` stands for a frame whose data was not JSON: the stream goes on.
+StreamEventName = Literal["metadata", "events", "error", "end", "malformed"]
+
+
+@dataclass(frozen=True, slots=True)
+class StreamPart:
+    """One server-sent frame: its event name, decoded JSON data and optional id."""
+
+    event: str
+    data: Any
+    id: str | None = None
+
+
+class Thread(TypedDict, total=False):
+    thread_id: str
+    created_at: str
+    updated_at: str
+    metadata: dict[str, Any]
+    status: str
+    values: dict[str, Any]
+
+
+class ThreadState(TypedDict, total=False):
+    values: dict[str, Any]
+    next: list[str]
+    tasks: list[dict[str, Any]]
+
+
+class Assistant(TypedDict, total=False):
+    assistant_id: str
+    graph_id: str
+    name: str
+
+
+class Run(TypedDict, total=False):
+    run_id: str
+    thread_id: str
+    assistant_id: str
+    status: RunStatus

@@ -1,0 +1,5 @@
+"""Reflex state: one class per concern."""
+
+from .chat import ChatState
+
+__all__ = ["ChatState"]

@@ -1,0 +1,275 @@
+"""The chat: sending a question, streaming the run's events, and the run tree they build."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import reflex as rx
+
+from app.lg_client import (
+    APIStatusError,
+    LangGraphClient,
+    ServerUnreachableError,
+    StreamInterruptedError,
+    StreamPart,
+)
+from app.run_tree import DetailRow, RunTree, TreeRow, build_rows, node_details
+from app.settings import Settings, SettingsError, load_settings
+from app.transcript import ChatMessage, run_messages
+
+log = logging.getLogger(__name__)
+
+#: At most this many state updates a second reach the browser while a run streams.
+FLUSHES_PER_SECOND = 20
+MAX_QUESTION_BYTES = 100_000
+
+
+class RunFailed(Exception):
+    """The server reported ``event: error`` for the run."""
+
+
+class ChatState(rx.State):
+    """One browser tab's conversation with the deployment."""
+
+    messages: list[ChatMessage] = []
+    # The answer being streamed lives in small vars of its own, not in ``messages``,
+    # so each flush sends only the growing text.
+    streaming_text: str = ""
+    streaming_run_id: str = ""
+    status: str = "idle"  # idle | running | done | error | cancelled
+    error_message: str = ""
+    stream_notes: list[str] = []
+    thread_id: str = ""
+    run_id: str = ""
+
+    # The side panel: the tree of the run being viewed (the current one by default).
+    tree_rows: list[TreeRow] = []
+    run_ids: list[str] = []
+    viewed_run_id: str = ""
+    selected_run_id: str = ""
+    selected_details: list[DetailRow] = []
+    hide_plumbing: bool = False
+
+    _trees: dict[str, RunTree] = {}
+    _question: str = ""
+    _stop_requested: bool = False
+
+    @rx.var
+    def is_running(self) -> bool:
+        return self.status == "running"
+
+    @rx.event
+    def handle_submit(self, form_data: dict[str, str]):
+        """Show the question at once and start streaming the run in the background."""
+        question = (form_data.get("question") or "").strip()
+        if not question or self.status == "running":
+            return None
+        if len(question.encode()) > MAX_QUESTION_BYTES:
+            self.status = "error"
+            self.error_message = (
+                f"Your message is {len(question.encode()):,} bytes; the limit is "
+                f"{MAX_QUESTION_BYTES:,}. Shorten it and send again."
+            )
+            return None
+        self.messages.append(ChatMessage("user", question))
+        self._question = question
+        self._stop_requested = False
+        self.status = "running"
+        self.error_message = ""
+        self.stream_notes = []
+        return ChatState.stream_run
+
+    @rx.event(background=True)
+    async def stream_run(self):
+        """Stream one run: fold its events into the tree and the chat, flushing a few times a second."""
+        async with self:
+            thread_id, question = self.thread_id, self._question
+        tree = RunTree()
+        try:
+            settings = load_settings()
+            async with _client(settings) as client:
+                if not thread_id:
+                    thread_id = (await client.create_thread())["thread_id"]
+                    async with self:
+                        self.thread_id = thread_id
+                parts = client.stream_run(
+                    thread_id,
+                    settings.assistant_id,
+                    {"messages": [{"role": "human", "content": question}]},
+                )
+                await _consume(self, parts, tree)
+            outcome, error = "done", None
+        except RunFailed as exc:
+            outcome, error = "error", str(exc)
+        except SettingsError as exc:
+            outcome, error = "error", str(exc)
+        except ServerUnreachableError as exc:
+            outcome, error = "error", f"{exc}. Is the server running?"
+        except APIStatusError as exc:
+            outcome, error = "error", _refusal_message(exc)
+        except StreamInterruptedError as exc:
+            outcome, error = "error", str(exc)
+        except httpx.HTTPError as exc:
+            outcome, error = "error", f"Talking to the LangGraph server failed: {exc}"
+        except Exception as exc:  # the UI must end every run in a readable state
+            log.exception("run stream failed")
+            outcome, error = "error", f"Unexpected error: {type(exc).__name__}: {exc}"
+        async with self:
+            if outcome == "done" and self._stop_requested:
+                outcome = "cancelled"
+            tree.finish(outcome, error)
+            self._flush(tree)
+            self.status = outcome
+            self.error_message = error or ""
+
+    def _start_viewing(self, tree: RunTree) -> None:
+        self._trees[tree.run_id] = tree
+        self.run_ids.append(tree.run_id)
+        self.viewed_run_id = tree.run_id
+
+    def _flush(self, tree: RunTree) -> None:
+        """Copy what the run has produced so far into the vars the browser sees."""
+        if not tree.run_id:
+            return
+        self._trees[tree.run_id] = tree
+        run_msgs = run_messages(tree)
+        live = run_msgs[-1] if run_msgs and _is_live_answer(run_msgs[-1]) else None
+        finished = run_msgs[:-1] if live else run_msgs
+        kept = [m for m in self.messages if not m.run_id or tree.get(m.run_id) is None]
+        if kept + finished != self.messages:
+            self.messages = kept + finished
+        self.streaming_text = live.content if live else ""
+        self.streaming_run_id = live.run_id if live else ""
+        if self.viewed_run_id == tree.run_id:
+            self._refresh_tree_view()
+
+    def _refresh_tree_view(self) -> None:
+        tree = self._trees.get(self.viewed_run_id)
+        self.tree_rows = build_rows(tree, time.monotonic(), self.hide_plumbing) if tree else []
+        node = tree.get(self.selected_run_id) if tree else None
+        self.selected_details = node_details(node) if node else []
+
+    @rx.event
+    def select_run(self, run_id: str):
+        """Highlight one run (a tree node, a bubble or a card) and show its details."""
+        self.selected_run_id = run_id
+        for tree_run_id, tree in self._trees.items():
+            if tree.get(run_id) is not None:
+                self.viewed_run_id = tree_run_id
+        self._refresh_tree_view()
+
+    @rx.event
+    def view_run(self, run_id: str):
+        self.viewed_run_id = run_id
+        self._refresh_tree_view()
+
+    @rx.event
+    def toggle_plumbing(self, hide: bool):
+        self.hide_plumbing = hide
+        self._refresh_tree_view()
+
+    @rx.event(background=True)
+    async def handle_stop_click(self):
+        """Cancel the current run on the server; the stream then closes by itself."""
+        async with self:
+            if self.status != "running" or not self.run_id:
+                return
+            self._stop_requested = True
+            thread_id, run_id = self.thread_id, self.run_id
+        try:
+            async with _client(load_settings()) as client:
+                await client.cancel_run(thread_id, run_id)
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.stream_notes.append(f"Stopping the run failed: {exc}")
+
+
+async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree) -> None:
+    """Fold stream parts into ``tree``, flushing to the browser at most FLUSHES_PER_SECOND."""
+    queue: asyncio.Queue[StreamPart | BaseException] = asyncio.Queue()
+    reader = asyncio.create_task(_read_into(parts, queue))
+    interval = 1.0 / FLUSHES_PER_SECOND
+    loop = asyncio.get_running_loop()
+    last_flush, dirty, ended = 0.0, False, False
+    try:
+        while not ended:
+            timeout = max(0.0, last_flush + interval - loop.time()) if dirty else None
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout)
+            except TimeoutError:
+                item = None
+            while item is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                ended = await _apply_part(state, item, tree) or ended
+                dirty = True
+                item = None if queue.empty() else queue.get_nowait()
+            if dirty and (ended or loop.time() >= last_flush + interval):
+                async with state:
+                    state._flush(tree)
+                last_flush, dirty = loop.time(), False
+    finally:
+        reader.cancel()
+
+
+async def _apply_part(state: ChatState, part: StreamPart, tree: RunTree) -> bool:
+    """Apply one stream part; True once the stream is over."""
+    if part.event == "metadata" and isinstance(part.data, dict):
+        run_id = str(part.data.get("run_id", ""))
+        tree.run_id = tree.run_id or run_id
+        async with state:
+            state.run_id = run_id
+            state._start_viewing(tree)
+    elif part.event == "events" and isinstance(part.data, dict):
+        tree.apply(part.data, time.monotonic())
+    elif part.event == "error":
+        raise RunFailed(_run_error_text(part.data))
+    elif part.event == "end":
+        return True
+    else:
+        note = _note_for(part)
+        async with state:
+            state.stream_notes.append(note)
+    return False
+
+
+def _client(settings: Settings) -> LangGraphClient:
+    return LangGraphClient(settings.api_url, api_key=settings.api_key, headers=settings.headers)
+
+
+async def _read_into(
+    parts: AsyncIterator[StreamPart], queue: asyncio.Queue[StreamPart | BaseException]
+) -> None:
+    """Read the stream into ``queue`` so reading never waits on a flush to the browser."""
+    try:
+        async for part in parts:
+            queue.put_nowait(part)
+    except Exception as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+        queue.put_nowait(exc)
+
+
+def _is_live_answer(message: ChatMessage) -> bool:
+    return message.role == "assistant" and message.status == "running"
+
+
+def _run_error_text(data: object) -> str:
+    if isinstance(data, dict):
+        kind, message = data.get("error", "Error"), data.get("message", "")
+        return f"The run failed: {kind}: {message}" if message else f"The run failed: {kind}"
+    return f"The run failed: {data}"
+
+
+def _refusal_message(exc: APIStatusError) -> str:
+    if exc.status_code == 409:
+        return f"This thread is busy with another run (409): {exc.detail}"
+    return f"The LangGraph server refused the request ({exc.status_code}): {exc.detail}"
+
+
+def _note_for(part: StreamPart) -> str:
+    if part.event == "malformed":
+        return f"Skipped a malformed '{part.data.get('event')}' frame: {part.data.get('reason')}"
+    return f"Skipped an unknown '{part.event}' frame"
