@@ -6,6 +6,7 @@ from app.components.composer import composer
 from app.components.header import header
 from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel
+from app.state import ChatState
 
 
 def index() -> rx.Component:
@@ -17,8 +18,9 @@ def index() -> rx.Component:
             class_name="columns",
         ),
         class_name="page",
+        data_hydrated=rx.State.is_hydrated.to_string(),
     )
 
 
 app = rx.App(stylesheets=["/app.css"])
-app.add_page(index, title="LangGraph run inspector")
+app.add_page(index, title="LangGraph run inspector", on_load=ChatState.load_assistants)

@@ -26,10 +26,27 @@ def run_status_badge() -> rx.Component:
     )
 
 
+def assistant_picker() -> rx.Component:
+    return rx.cond(
+        ChatState.assistant_ids.length() > 1,
+        rx.el.select(
+            rx.foreach(ChatState.assistant_ids, lambda graph_id: rx.el.option(graph_id)),
+            value=ChatState.assistant_id,
+            on_change=ChatState.pick_assistant,
+            disabled=ChatState.is_running,
+            class_name="assistant-picker",
+            title="Assistant (graph)",
+            data_testid=testids.ASSISTANT_PICKER,
+        ),
+        rx.code(ChatState.assistant_id, size="1"),
+    )
+
+
 def header() -> rx.Component:
     return rx.hstack(
         rx.heading("LangGraph run inspector", size="4"),
         rx.spacer(),
+        assistant_picker(),
         rx.text(
             "thread ",
             rx.code(

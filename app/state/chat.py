@@ -45,6 +45,8 @@ class ChatState(rx.State):
     stream_notes: list[str] = []
     thread_id: str = ""
     run_id: str = ""
+    assistant_id: str = ""
+    assistant_ids: list[str] = []
 
     # The side panel: the tree of the run being viewed (the current one by default).
     tree_rows: list[TreeRow] = []
@@ -61,6 +63,33 @@ class ChatState(rx.State):
     @rx.var
     def is_running(self) -> bool:
         return self.status == "running"
+
+    @rx.event(background=True)
+    async def load_assistants(self):
+        """On page load: the deployment's graphs, for the picker when there is more than one."""
+        try:
+            settings = load_settings()
+            async with _client(settings) as client:
+                assistants = await client.search_assistants()
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.error_message = str(exc)
+            return
+        graph_ids = sorted({a["graph_id"] for a in assistants if a.get("graph_id")})
+        async with self:
+            self.assistant_ids = graph_ids
+            self.assistant_id = self.assistant_id or settings.assistant_id
+
+    @rx.event
+    def pick_assistant(self, assistant_id: str):
+        """Talk to another graph: in a new thread, since threads keep one graph's state."""
+        if self.status == "running" or assistant_id == self.assistant_id:
+            return
+        self.assistant_id = assistant_id
+        self.thread_id = ""
+        self.messages = []
+        self.status = "idle"
+        self.error_message = ""
 
     @rx.event
     def handle_submit(self, form_data: dict[str, str]):
@@ -87,10 +116,11 @@ class ChatState(rx.State):
     async def stream_run(self):
         """Stream one run: fold its events into the tree and the chat, flushing a few times a second."""
         async with self:
-            thread_id, question = self.thread_id, self._question
+            thread_id, question, assistant_id = self.thread_id, self._question, self.assistant_id
         tree = RunTree()
         try:
             settings = load_settings()
+            assistant_id = assistant_id or settings.assistant_id
             async with _client(settings) as client:
                 if not thread_id:
                     thread_id = (await client.create_thread())["thread_id"]
@@ -98,7 +128,7 @@ class ChatState(rx.State):
                         self.thread_id = thread_id
                 parts = client.stream_run(
                     thread_id,
-                    settings.assistant_id,
+                    assistant_id,
                     {"messages": [{"role": "human", "content": question}]},
                 )
                 await _consume(self, parts, tree)
@@ -151,7 +181,7 @@ class ChatState(rx.State):
         tree = self._trees.get(self.viewed_run_id)
         self.tree_rows = build_rows(tree, time.monotonic(), self.hide_plumbing) if tree else []
         node = tree.get(self.selected_run_id) if tree else None
-        self.selected_details = node_details(node) if node else []
+        self.selected_details = node_details(node, tree.started_at) if node else []
 
     @rx.event
     def select_run(self, run_id: str):

@@ -1,0 +1,42 @@
+"""A pure model of one LangGraph run's tree, built from `events` stream frames, and the rows the
+run inspector renders from it. No Reflex or HTTP imports."""
+
+from app.run_tree.model import (
+    STREAM_ENDED_EARLY,
+    FinishStatus,
+    RunNode,
+    RunStatus,
+    RunTree,
+    content_text,
+    parse_event_name,
+)
+from app.run_tree.view import (
+    DetailRow,
+    TreeRow,
+    build_rows,
+    duration_label,
+    flatten_rows,
+    format_duration,
+    format_payload,
+    is_plumbing,
+    node_details,
+)
+
+__all__ = [
+    "STREAM_ENDED_EARLY",
+    "DetailRow",
+    "FinishStatus",
+    "RunNode",
+    "RunStatus",
+    "RunTree",
+    "TreeRow",
+    "build_rows",
+    "content_text",
+    "duration_label",
+    "flatten_rows",
+    "format_duration",
+    "format_payload",
+    "is_plumbing",
+    "node_details",
+    "parse_event_name",
+]

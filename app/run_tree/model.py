@@ -1,0 +1,401 @@
+"""The run tree: one LangGraph run, rebuilt from its `events` stream frames.
+
+Every `events` frame names one run (`run_id`) and its ancestors (`parent_ids`, root first). This
+module folds the frames into one `RunNode` per `run_id`, linked by `parent_ids[-1]`. It imports
+nothing from the UI or the HTTP client and never raises on malformed frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+RunStatus = Literal["running", "done", "error", "cancelled"]
+FinishStatus = Literal["done", "error", "cancelled"]
+
+MODEL_KINDS = ("chat_model", "llm")
+PHASES = ("start", "stream", "end", "error")
+
+STREAM_ENDED_EARLY = "stream ended before this run finished"
+RUN_FAILED = "run failed"
+
+
+@dataclass
+class RunNode:
+    """One run (graph, node, model call, tool call, ...) inside a LangGraph run.
+
+    `started_at` and `last_seen_at` are the `received_at` times of the first and latest frame for
+    this run; `ended_at` is the time it closed (its end or error frame, or `RunTree.finish`) and is
+    None while it is still running.
+    """
+
+    run_id: str
+    parent_id: str | None = None
+    name: str = ""
+    kind: str = "other"
+    status: RunStatus = "running"
+    is_root: bool = False
+    langgraph_node: str | None = None
+    langgraph_step: int | None = None
+    tags: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    inputs: Any = None
+    outputs: Any = None
+    error: str | None = None
+    started_at: float = 0.0
+    last_seen_at: float = 0.0
+    ended_at: float | None = None
+    chunk_count: int = 0
+    _text_parts: list[str] = field(default_factory=list, repr=False)
+    _tool_calls: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from first frame to close, or None while running."""
+        if self.ended_at is None:
+            return None
+        return max(self.ended_at - self.started_at, 0.0)
+
+    @property
+    def is_open(self) -> bool:
+        """True while the run has not closed."""
+        return self.status == "running"
+
+    @property
+    def streamed_text(self) -> str:
+        """The text streamed by a model run so far (chunks concatenated)."""
+        if len(self._text_parts) > 1:
+            # Join once and keep the result, so reading it on every token stays linear.
+            self._text_parts[:] = ["".join(self._text_parts)]
+        return self._text_parts[0] if self._text_parts else ""
+
+    @property
+    def tool_call_chunks(self) -> list[dict[str, Any]]:
+        """Tool calls streamed by a model run: fragments merged by index into
+        `{"index", "id", "name", "args"}` entries, `args` being the JSON text so far."""
+        return [dict(call) for call in self._tool_calls.values()]
+
+    @property
+    def output_text(self) -> str:
+        """Readable text of the run's output: a message's content, a string, or ""."""
+        return content_text(self.outputs)
+
+    def add_chunk(self, chunk: Any) -> None:
+        """Fold one model stream chunk (message chunk dict, or plain text) into this run."""
+        self.chunk_count += 1
+        text = content_text(chunk)
+        if text:
+            self._text_parts.append(text)
+        if isinstance(chunk, dict) and isinstance(chunk.get("tool_call_chunks"), list):
+            for fragment in chunk["tool_call_chunks"]:
+                if isinstance(fragment, dict):
+                    self._add_tool_call_fragment(fragment)
+
+    def _add_tool_call_fragment(self, fragment: dict[str, Any]) -> None:
+        index = fragment.get("index")
+        call_id = fragment.get("id")
+        if isinstance(index, int) and not isinstance(index, bool):
+            key: Any = index
+        elif isinstance(call_id, str) and call_id:
+            key = call_id
+        else:
+            key = ("unmatched", len(self._tool_calls))  # nothing to merge on: a call of its own
+        call = self._tool_calls.setdefault(
+            key, {"index": index, "id": None, "name": None, "args": ""}
+        )
+        if call["id"] is None and isinstance(call_id, str) and call_id:
+            call["id"] = call_id
+        name = fragment.get("name")
+        if call["name"] is None and isinstance(name, str) and name:
+            call["name"] = name
+        args = fragment.get("args")
+        if isinstance(args, str):
+            call["args"] += args
+
+
+class RunTree:
+    """All runs of one LangGraph run, fed one `events` frame at a time with `apply`.
+
+    Children are kept in the order they were first seen. A child that arrives before its parent is
+    kept and shows up under the parent once the parent arrives; a node whose parent never arrives
+    is shown at the top level. Parent links never form a cycle (a frame that would close one is
+    attached at the top level instead).
+    """
+
+    def __init__(self, run_id: str = "", started_at: float | None = None) -> None:
+        """`run_id` and `started_at` come from the stream's `metadata` frame when there is one;
+        otherwise they are taken from the root node and the first frame."""
+        self.run_id = run_id
+        self.status: str = "running"
+        self.error: str | None = None
+        self.started_at: float | None = started_at
+        self.ended_at: float | None = None
+        self.last_event_at: float | None = started_at
+        self._nodes: dict[str, RunNode] = {}
+        self._children: dict[str, list[str]] = {}
+        self._graph_node_names: set[str] = set()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    @property
+    def nodes(self) -> list[RunNode]:
+        """Every node, in the order first seen."""
+        return list(self._nodes.values())
+
+    @property
+    def root(self) -> RunNode | None:
+        """The graph's own run (`parent_ids == []`), or None if it has not arrived."""
+        for node in self._nodes.values():
+            if node.is_root:
+                return node
+        return self._nodes.get(self.run_id)
+
+    @property
+    def is_finished(self) -> bool:
+        """True once `finish` was called."""
+        return self.status != "running"
+
+    @property
+    def graph_node_names(self) -> set[str]:
+        """The `langgraph_node` names seen in this run (a copy)."""
+        return set(self._graph_node_names)
+
+    def get(self, run_id: str) -> RunNode | None:
+        """The node for `run_id`, or None."""
+        return self._nodes.get(run_id)
+
+    def roots(self) -> list[RunNode]:
+        """Top-level nodes: the root, plus any node whose parent never arrived."""
+        return [
+            node
+            for node in self._nodes.values()
+            if node.parent_id is None or node.parent_id not in self._nodes
+        ]
+
+    def children(self, run_id: str) -> list[RunNode]:
+        """The direct children of `run_id`, in the order first seen."""
+        return [self._nodes[child_id] for child_id in self._children.get(run_id, [])]
+
+    def model_runs(self) -> list[RunNode]:
+        """Chat model and LLM runs, in start order (one assistant bubble each)."""
+        return [node for node in self._nodes.values() if node.kind in MODEL_KINDS]
+
+    def tool_runs(self) -> list[RunNode]:
+        """Tool runs, in start order (one tool-call card each)."""
+        return [node for node in self._nodes.values() if node.kind == "tool"]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def apply(self, event: Any, received_at: float) -> RunNode | None:
+        """Fold one decoded `events` frame into the tree; return the node it touched.
+
+        Returns None when the frame has no usable `run_id`. Never raises on malformed frames:
+        missing or mistyped fields are ignored, unknown event types still create or refresh a node
+        (kind "other" unless the event name says otherwise).
+        """
+        if not isinstance(event, dict):
+            return None
+        run_id = event.get("run_id")
+        if not isinstance(run_id, str) or not run_id:
+            return None
+        if not isinstance(received_at, (int, float)) or isinstance(received_at, bool):
+            received_at = self.last_event_at or 0.0
+        received_at = float(received_at)
+        if self.started_at is None:
+            self.started_at = received_at
+        if self.last_event_at is None or received_at > self.last_event_at:
+            self.last_event_at = received_at
+
+        kind, phase = parse_event_name(event.get("event"))
+        data = event.get("data")
+        if not isinstance(data, dict):
+            data = {}
+
+        node = self._nodes.get(run_id)
+        if node is None:
+            node = RunNode(run_id=run_id, started_at=received_at, last_seen_at=received_at)
+            self._nodes[run_id] = node
+            self._describe(node, event, kind)
+        elif phase == "start":
+            self._describe(node, event, kind)
+        if node.parent_id is None and not node.is_root:
+            self._place(node, event.get("parent_ids"))
+        node.last_seen_at = max(node.last_seen_at, received_at)
+
+        if phase == "start":
+            if "input" in data:
+                node.inputs = data["input"]
+        elif phase == "stream":
+            if node.kind in MODEL_KINDS:
+                node.add_chunk(data.get("chunk"))
+        elif phase == "end":
+            node.outputs = data.get("output")
+            if node.inputs is None and "input" in data:
+                node.inputs = data["input"]
+            self._close(node, "done", received_at)
+        elif phase == "error":
+            if node.is_open:
+                node.error = _error_text(data.get("error"))
+            self._close(node, "error", received_at)
+        return node
+
+    def finish(
+        self, status: FinishStatus, error: str | None = None, at: float | None = None
+    ) -> None:
+        """Record how the run ended and close every node still running.
+
+        - "cancelled" (the user stopped it): open nodes become "cancelled".
+        - "error" (an `event: error` frame): open nodes become "error"; the message goes on the
+          deepest open nodes (the failing node: the server sends no end frame for it) and on the
+          root.
+        - "done" (the stream ended normally): nodes should all be closed by then. Any still open
+          did not finish as far as we can tell, so they become "error" with "stream ended before
+          this run finished", and the run's own status becomes "error" with that message.
+
+        Nodes closed here get `ended_at = at` (default: the latest frame's time). Only the first
+        call counts: a later `finish` (say EOF after an error frame) changes nothing.
+        """
+        if self.is_finished:
+            return
+        if status not in ("done", "error", "cancelled"):
+            status = "error"
+        ended_at = at if at is not None else (self.last_event_at or 0.0)
+        open_nodes = [node for node in self._nodes.values() if node.is_open]
+
+        message: str | None = None
+        if status == "error":
+            message = error or RUN_FAILED
+        elif status == "done" and open_nodes:
+            status, message = "error", STREAM_ENDED_EARLY
+
+        if status == "cancelled":
+            for node in open_nodes:
+                self._close(node, "cancelled", ended_at)
+        else:
+            self._fail(open_nodes, message or RUN_FAILED, ended_at)
+
+        self.status = status
+        self.error = message
+        self.ended_at = max(ended_at, self.last_event_at or ended_at)
+        if self.started_at is None:
+            self.started_at = self.ended_at
+
+    def _fail(self, open_nodes: list[RunNode], message: str, at: float) -> None:
+        """Close `open_nodes` as "error"; put `message` on the deepest of them and on the root."""
+        open_ids = {node.run_id for node in open_nodes}
+        for node in open_nodes:
+            has_open_child = any(
+                child_id in open_ids for child_id in self._children.get(node.run_id, [])
+            )
+            if not has_open_child or node.is_root:
+                node.error = node.error or message
+            self._close(node, "error", at)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _place(self, node: RunNode, parent_ids: Any) -> None:
+        """Mark the root (`parent_ids == []`) or attach `node` under `parent_ids[-1]`."""
+        if not isinstance(parent_ids, list):
+            return
+        if not parent_ids:
+            node.is_root = True
+            if not self.run_id:
+                self.run_id = node.run_id
+        elif isinstance(parent_ids[-1], str) and parent_ids[-1]:
+            self._link(node, parent_ids[-1])
+
+    def _link(self, node: RunNode, parent_id: str) -> None:
+        """Attach `node` under `parent_id` unless that would make a cycle."""
+        ancestor_id: str | None = parent_id
+        while ancestor_id is not None:
+            if ancestor_id == node.run_id:
+                return
+            ancestor = self._nodes.get(ancestor_id)
+            ancestor_id = ancestor.parent_id if ancestor is not None else None
+        node.parent_id = parent_id
+        self._children.setdefault(parent_id, []).append(node.run_id)
+
+    def _describe(self, node: RunNode, event: dict[str, Any], kind: str) -> None:
+        """Set name, kind, tags and metadata from a node's first frame or its start frame."""
+        name = event.get("name")
+        if isinstance(name, str) and name:
+            node.name = name
+        if kind != "other" or node.kind == "other":
+            node.kind = kind
+        tags = event.get("tags")
+        if isinstance(tags, list):
+            node.tags = [tag for tag in tags if isinstance(tag, str)]
+        metadata = event.get("metadata")
+        if isinstance(metadata, dict) and metadata:
+            node.metadata = dict(metadata)
+            lg_node = metadata.get("langgraph_node")
+            if isinstance(lg_node, str) and lg_node:
+                node.langgraph_node = lg_node
+                self._graph_node_names.add(lg_node)
+            step = metadata.get("langgraph_step")
+            if isinstance(step, int) and not isinstance(step, bool):
+                node.langgraph_step = step
+
+    @staticmethod
+    def _close(node: RunNode, status: RunStatus, at: float) -> None:
+        """Close a running node (a closed node keeps its first outcome)."""
+        if node.is_open:
+            node.status = status
+            node.ended_at = max(at, node.started_at)
+
+
+def parse_event_name(event: Any) -> tuple[str, str | None]:
+    """Split `on_<kind>_<phase>` into (kind, phase).
+
+    `on_chat_model_stream` -> ("chat_model", "stream"). An unknown kind is kept as written
+    (`on_agent_start` -> ("agent", "start")); anything not of that shape -> ("other", None).
+    """
+    if not isinstance(event, str) or not event.startswith("on_"):
+        return "other", None
+    kind, _, phase = event[3:].rpartition("_")
+    if not kind or phase not in PHASES:
+        return "other", None
+    return kind, phase
+
+
+def content_text(value: Any) -> str:
+    """The text in a message, a message chunk, its `content`, or a plain string.
+
+    `content` may be a string or a list of content blocks (`{"type": "text", "text": ...}`);
+    other blocks (tool use, images) are skipped.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "content" in value:
+            return content_text(value["content"])
+        text = value.get("text")
+        return text if isinstance(text, str) else ""
+    if isinstance(value, list):
+        parts = []
+        for block in value:
+            if isinstance(block, str):
+                parts.append(block)
+            elif isinstance(block, dict) and block.get("type", "text") == "text":
+                text = block.get("text")
+                if isinstance(text, str):
+                    parts.append(text)
+        return "".join(parts)
+    return ""
+
+
+def _error_text(error: Any) -> str:
+    """A readable message from an error frame's `data.error` (a string, or a dict)."""
+    if isinstance(error, str) and error:
+        return error
+    if isinstance(error, dict):
+        message = error.get("message")
+        kind = error.get("error") or error.get("type")
+        if isinstance(message, str) and message:
+            return f"{kind}: {message}" if isinstance(kind, str) and kind else message
+    if error is None:
+        return "error"
+    return str(error)

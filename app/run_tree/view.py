@@ -1,0 +1,259 @@
+"""What the run inspector renders: plain rows and label/value pairs built from a `RunTree`.
+
+Everything here is made of str, int, float, bool and lists, so the UI can serialise it as is.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.run_tree.model import MODEL_KINDS, RunNode, RunTree
+
+PLUMBING_NAMES = frozenset({"ChannelWrite", "ChannelRead", "__start__", "_write", "_route"})
+PLUMBING_PREFIXES = ("Runnable", "ChannelWrite<", "ChannelRead<")
+NEVER_PLUMBING_KINDS = frozenset({*MODEL_KINDS, "tool", "retriever"})
+END_NODE = "__end__"
+
+MIN_BAR_PCT = 0.5
+MAX_STRING_CHARS = 2_000
+MAX_PAYLOAD_CHARS = 20_000
+
+
+@dataclass
+class TreeRow:
+    """One node of the run tree as the panel shows it, with its visible children nested."""
+
+    run_id: str
+    parent_id: str  # "" at the top level
+    name: str
+    kind: str
+    status: str
+    langgraph_node: str  # "" when not inside a graph node
+    step: int  # -1 when unknown
+    depth: int
+    duration_label: str  # "running" while open
+    chunk_count: int
+    offset_pct: float  # waterfall bar: start, as % of the run's span
+    width_pct: float  # waterfall bar: length, as % of the run's span (at least 0.5)
+    is_plumbing: bool
+    is_root: bool
+    error: str  # "" when none
+    children: list[TreeRow] = field(default_factory=list)
+
+
+@dataclass
+class DetailRow:
+    """One label/value pair of the details pane; `is_block` values are multi-line text."""
+
+    label: str
+    value: str
+    is_block: bool = False
+
+
+def is_plumbing(node: RunNode, tree: RunTree) -> bool:
+    """True for LangGraph's internal plumbing, which the panel can hide.
+
+    Plumbing is:
+    - a run named `ChannelWrite`, `ChannelRead` (or `ChannelWrite<...>`, `ChannelRead<...>`),
+      `__start__`, `_write`, `_route`, or starting with `Runnable` (RunnableSequence,
+      RunnableLambda, RunnableParallel, ...);
+    - a routing function: a chain run directly under a graph-node run, whose name differs from
+      its `langgraph_node`, and which returned node names (a str or a list of str, each
+      `__end__` or a node seen in this run), e.g. `should_continue` -> "tool" / "__end__".
+      It counts as plumbing only once it has returned.
+    Never plumbing: the root, graph-node runs (a chain named like its `langgraph_node`, except
+    `__start__`), model, tool and retriever runs.
+    """
+    if node.is_root or node.kind in NEVER_PLUMBING_KINDS:
+        return False
+    if node.name in PLUMBING_NAMES or node.name.startswith(PLUMBING_PREFIXES):
+        return True
+    if _is_graph_node(node):
+        return False
+    return _is_routing_function(node, tree)
+
+
+def _is_graph_node(node: RunNode) -> bool:
+    return node.kind == "chain" and node.name == node.langgraph_node
+
+
+def _is_routing_function(node: RunNode, tree: RunTree) -> bool:
+    parent = tree.get(node.parent_id) if node.parent_id else None
+    if node.kind != "chain" or parent is None or not _is_graph_node(parent):
+        return False
+    targets = node.outputs if isinstance(node.outputs, list) else [node.outputs]
+    known = tree.graph_node_names | {END_NODE}
+    return bool(targets) and all(isinstance(t, str) and t in known for t in targets)
+
+
+def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[TreeRow]:
+    """The tree as nested rows: top-level nodes with their children, in first-seen order.
+
+    `now` is the current time (same clock as `received_at`): running nodes' bars extend to it.
+    With `hide_plumbing`, plumbing nodes are left out and their children take their place under
+    the nearest shown ancestor, so no other node is lost.
+    """
+    start, span = _time_axis(tree, now)
+
+    def rows_for(nodes: list[RunNode], parent_id: str, depth: int) -> list[TreeRow]:
+        rows: list[TreeRow] = []
+        for node in nodes:
+            children = tree.children(node.run_id)
+            plumbing = is_plumbing(node, tree)
+            if hide_plumbing and plumbing:
+                rows.extend(rows_for(children, parent_id, depth))
+                continue
+            offset, width = _bar(node, start, span, now)
+            row = TreeRow(
+                run_id=node.run_id,
+                parent_id=parent_id,
+                name=node.name or node.kind,
+                kind=node.kind,
+                status=node.status,
+                langgraph_node=node.langgraph_node or "",
+                step=node.langgraph_step if node.langgraph_step is not None else -1,
+                depth=depth,
+                duration_label=duration_label(node),
+                chunk_count=node.chunk_count,
+                offset_pct=offset,
+                width_pct=width,
+                is_plumbing=plumbing,
+                is_root=node.is_root,
+                error=node.error or "",
+            )
+            row.children = rows_for(children, node.run_id, depth + 1)
+            rows.append(row)
+        return rows
+
+    return rows_for(tree.roots(), "", 0)
+
+
+def flatten_rows(rows: list[TreeRow]) -> list[TreeRow]:
+    """Rows depth-first (parent before its children), for a flat list indented by `depth`."""
+    flat: list[TreeRow] = []
+    for row in rows:
+        flat.append(row)
+        flat.extend(flatten_rows(row.children))
+    return flat
+
+
+def _time_axis(tree: RunTree, now: float) -> tuple[float, float]:
+    """(start, span) of the waterfall: from the run's first frame to its end, or to `now`."""
+    nodes = tree.nodes
+    start = tree.started_at
+    if start is None:
+        start = min((node.started_at for node in nodes), default=now)
+    if tree.is_finished and tree.ended_at is not None:
+        end = tree.ended_at
+    else:
+        end = max(now, tree.last_event_at or now)
+    end = max([end] + [node.ended_at for node in nodes if node.ended_at is not None])
+    return start, max(end - start, 0.0)
+
+
+def _bar(node: RunNode, start: float, span: float, now: float) -> tuple[float, float]:
+    """(offset_pct, width_pct) of a node's bar, kept within 0..100."""
+    if span <= 0:
+        return 0.0, 100.0
+    end = node.ended_at if node.ended_at is not None else max(now, node.last_seen_at)
+    offset = (node.started_at - start) / span * 100
+    offset = min(max(offset, 0.0), 100.0 - MIN_BAR_PCT)
+    width = (end - node.started_at) / span * 100
+    width = min(max(width, MIN_BAR_PCT), 100.0 - offset)
+    return round(offset, 2), round(width, 2)
+
+
+def format_duration(seconds: float) -> str:
+    """ "12 ms", "1.4 s", "2 min 05 s"."""
+    seconds = max(seconds, 0.0)
+    if seconds < 1:
+        return f"{round(seconds * 1000)} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def duration_label(node: RunNode) -> str:
+    """The node's duration, or "running" while it is open."""
+    if node.duration is None:
+        return "running"
+    return format_duration(node.duration)
+
+
+def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRow]:
+    """Readable label/value pairs describing one node, for the details pane.
+
+    Start and end times are shown relative to `run_start` (pass `tree.started_at`), and left out
+    without it. Payloads are pretty-printed JSON with
+    long strings and large payloads folded (see `format_payload`). Empty fields are left out.
+    """
+    fields = [
+        DetailRow("Name", node.name or "(unnamed)"),
+        DetailRow("Kind", node.kind),
+        DetailRow("Status", node.status),
+        DetailRow("Run ID", node.run_id),
+        DetailRow("Parent ID", node.parent_id or "(none)"),
+    ]
+    if node.langgraph_node:
+        fields.append(DetailRow("LangGraph node", node.langgraph_node))
+    if node.langgraph_step is not None:
+        fields.append(DetailRow("LangGraph step", str(node.langgraph_step)))
+    if node.tags:
+        fields.append(DetailRow("Tags", ", ".join(node.tags)))
+    if run_start is not None:
+        fields.append(DetailRow("Started", "+" + format_duration(node.started_at - run_start)))
+        if node.ended_at is not None:
+            fields.append(DetailRow("Ended", "+" + format_duration(node.ended_at - run_start)))
+    fields.append(DetailRow("Duration", duration_label(node)))
+    if node.error:
+        fields.append(DetailRow("Error", node.error, is_block=True))
+    if node.kind in MODEL_KINDS:
+        fields.append(DetailRow("Chunks", str(node.chunk_count)))
+        if node.streamed_text:
+            fields.append(DetailRow("Streamed text", _fold_text(node.streamed_text), True))
+        if node.tool_call_chunks:
+            fields.append(DetailRow("Tool calls", format_payload(node.tool_call_chunks), True))
+    if node.inputs is not None:
+        fields.append(DetailRow("Inputs", format_payload(node.inputs), is_block=True))
+    if node.outputs is not None:
+        fields.append(DetailRow("Outputs", format_payload(node.outputs), is_block=True))
+    if node.metadata:
+        fields.append(DetailRow("Metadata", format_payload(node.metadata), is_block=True))
+    return fields
+
+
+def format_payload(value: Any) -> str:
+    """Pretty JSON for the details pane: strings over 2,000 characters are shortened with
+    "… (N more characters)", and the whole text is cut at 20,000 characters with a note."""
+    try:
+        text = json.dumps(_fold_strings(value), indent=2, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return _cut(text, MAX_PAYLOAD_CHARS, "payload cut")
+
+
+def _fold_text(text: str) -> str:
+    return _cut(text, MAX_PAYLOAD_CHARS, "text cut")
+
+
+def _fold_strings(value: Any) -> Any:
+    """A copy of `value` with every long string shortened."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING_CHARS:
+            rest = len(value) - MAX_STRING_CHARS
+            return f"{value[:MAX_STRING_CHARS]}… ({rest} more characters)"
+        return value
+    if isinstance(value, dict):
+        return {key: _fold_strings(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_fold_strings(item) for item in value]
+    return value
+
+
+def _cut(text: str, limit: int, note: str) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… ({note}: {len(text) - limit} more characters)"

@@ -1,0 +1,90 @@
+"""End-to-end fixtures: a real LangGraph server with the demo agent, the app in prod mode,
+and the system's Chromium driven by pytest-playwright."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app import testids
+from app.embedded_server import (
+    REPO_ROOT,
+    DemoServer,
+    free_port,
+    start_demo_server,
+    stop_process_group,
+    wait_until_ready,
+)
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+APP_START_TIMEOUT = 600  # the first start installs the frontend's packages and builds it
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoServer]:
+    server = start_demo_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_server: DemoServer) -> Iterator[str]:
+    """The app, started the way `make run` starts it, talking to the demo server."""
+    port = free_port()
+    env = {**os.environ, "LANGGRAPH_API_URL": demo_server.url, "PORT": str(port)}
+    env.pop("LANGGRAPH_ASSISTANT_ID", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.launcher"], cwd=REPO_ROOT, env=env, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{url}/ping", process, APP_START_TIMEOUT)
+        wait_until_ready(f"{url}/", process, APP_START_TIMEOUT)
+        yield url
+    finally:
+        stop_process_group(process)
+
+
+@pytest.fixture
+def chat(page: Page, app_url: str) -> Iterator[Page]:
+    """A fresh tab on the app, hydrated (its websocket is up), failing on any page error."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url)
+    expect(page.locator("[data-hydrated='true']")).to_be_visible(timeout=30_000)
+    yield page
+    assert not errors, f"the page raised: {errors}"
+
+
+def ask(page: Page, question: str) -> None:
+    page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
+    page.get_by_test_id(testids.SEND_BUTTON).click()
+
+
+def wait_for_status(page: Page, status: str, timeout: float = 30_000) -> None:
+    expect(page.get_by_test_id(testids.RUN_STATUS)).to_have_attribute(
+        "data-status", status, timeout=timeout
+    )
