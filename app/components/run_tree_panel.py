@@ -33,7 +33,7 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
             rx.box(
                 _status_dot(row.status),
                 rx.badge(
-                    row.kind,
+                    rx.cond(row.is_root, "graph", row.kind),
                     color_scheme=rx.match(row.kind, *KIND_COLORS.items(), "blue"),
                     variant="soft",
                     size="1",
