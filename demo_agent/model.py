@@ -1,0 +1,231 @@
+"""A scripted chat model: no key, no network, the same answer every time, streamed word by word."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.callbacks import (
+    AsyncCallbackManagerForLLMRun,
+    CallbackManagerForLLMRun,
+)
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolCall,
+    ToolMessage,
+)
+from langchain_core.messages.tool import tool_call, tool_call_chunk
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from demo_agent.tools import canonical_city
+
+TOKEN_DELAY_ENV = "DEMO_TOKEN_DELAY"
+DEFAULT_TOKEN_DELAY = 0.03
+MAX_STREAM_TOKENS = 50_000
+WEATHER_TOOL = "get_weather"
+
+GREETING = (
+    "I'm the demo agent, and I can look up the weather in any city. "
+    'Try asking "What\'s the weather in SF?" and watch me call my weather tool. '
+    "Everything I say is scripted, so no API key is needed."
+)
+ASK_CITY = 'Which city should I check? Try asking "What\'s the weather in Paris?"'
+NOTHING_TO_SUMMARIZE = "There is nothing to summarize yet."
+
+_PIECE = re.compile(r"\s*\S+\s*")
+_REPEAT_PREFIX = "repeat:"
+_STREAM_TOKENS = re.compile(r"\bstream\s+(\d+)\s+tokens?\b", re.IGNORECASE)
+_WEATHER = re.compile(r"\bweather\b", re.IGNORECASE)
+_CITY_NAME = r"(?P<city>[a-z][a-z .'-]*?)"
+_CITY = re.compile(
+    rf".*\b(?:in|for|at)\s+{_CITY_NAME}(?:\s+(?:today|tonight|right now|now))?\s*[?.!]*$",
+    re.IGNORECASE,
+)
+_FOLLOW_UP = re.compile(
+    rf"(?:and|what about|how about)\s+(?:in\s+|for\s+)?{_CITY_NAME}\s*[?.!]*",
+    re.IGNORECASE,
+)
+_TIPS = (
+    ("fog", "Bring a light jacket if you're heading out."),
+    ("rain", "Don't forget an umbrella!"),
+    ("sunny", "A great day for a walk."),
+    ("clear", "A great day for a walk."),
+)
+_DEFAULT_TIP = "Ask me about another city any time."
+
+
+def split_words(text: str) -> list[str]:
+    """Word-sized pieces, each with the whitespace after it; joined they give back `text`."""
+    return _PIECE.findall(text) or [text]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the model answers: text, an optional tool call, and whether to pace its chunks."""
+
+    text: str
+    tool_call: ToolCall | None = None
+    paced: bool = True
+
+    def chunks(self) -> Iterator[AIMessageChunk]:
+        """Stream chunks: the text in word pieces, then the tool call (name, then args pieces)."""
+        if self.text or not self.tool_call:
+            for piece in split_words(self.text):
+                yield AIMessageChunk(content=piece)
+        if self.tool_call:
+            call = self.tool_call
+            yield AIMessageChunk(
+                content="",
+                tool_call_chunks=[
+                    tool_call_chunk(name=call["name"], args="", id=call["id"], index=0)
+                ],
+            )
+            for piece in split_words(json.dumps(call["args"])):
+                yield AIMessageChunk(
+                    content="", tool_call_chunks=[tool_call_chunk(args=piece, index=0)]
+                )
+
+
+def plan_reply(messages: Sequence[BaseMessage], tool_names: Collection[str] = ()) -> Reply:
+    """Decide the model's answer to a conversation, given the names of the bound tools."""
+    first, last = (messages[0], messages[-1]) if messages else (None, None)
+    if isinstance(first, SystemMessage) and _text(first).lower().startswith("summarize"):
+        return _summary(messages)
+    if isinstance(last, ToolMessage) and last.name == WEATHER_TOOL:
+        return _weather_report(messages, last)
+    if isinstance(last, HumanMessage):
+        return _answer(_text(last), messages, WEATHER_TOOL in tool_names)
+    return Reply(GREETING)
+
+
+def token_delay() -> float:
+    """Seconds between streamed chunks of an ordinary answer (`DEMO_TOKEN_DELAY`)."""
+    return float(os.environ.get(TOKEN_DELAY_ENV, DEFAULT_TOKEN_DELAY))
+
+
+def _text(message: BaseMessage) -> str:
+    return str(message.text)
+
+
+def _answer(text: str, history: Sequence[BaseMessage], can_check_weather: bool) -> Reply:
+    stripped = text.lstrip()
+    if stripped[: len(_REPEAT_PREFIX)].lower() == _REPEAT_PREFIX:
+        rest = stripped[len(_REPEAT_PREFIX) :]
+        return Reply(rest.removeprefix(" "))
+    if match := _STREAM_TOKENS.search(text):
+        count = min(int(match[1]), MAX_STREAM_TOKENS)
+        return Reply(" ".join(f"word{i}" for i in range(1, count + 1)), paced=False)
+    city = _weather_city(text.strip(), history)
+    if city is None or not can_check_weather:
+        return Reply(GREETING)
+    if not city:
+        return Reply(ASK_CITY)
+    call = tool_call(name=WEATHER_TOOL, args={"city": city}, id=f"call_{uuid.uuid4().hex[:24]}")
+    return Reply(f"Let me check the weather in {city}.", tool_call=call)
+
+
+def _weather_city(text: str, history: Sequence[BaseMessage]) -> str | None:
+    """The city asked about; "" when a weather question names none, None for other questions."""
+    if _WEATHER.search(text):
+        match = _CITY.match(text)
+        return canonical_city(match["city"]) if match else ""
+    asked_before = any(isinstance(m, ToolMessage) and m.name == WEATHER_TOOL for m in history)
+    match = _FOLLOW_UP.fullmatch(text)
+    return canonical_city(match["city"]) if match and asked_before else None
+
+
+def _weather_report(history: Sequence[BaseMessage], result: ToolMessage) -> Reply:
+    calls = (c for m in history if isinstance(m, AIMessage) for c in m.tool_calls)
+    city = next(
+        (c["args"].get("city") for c in calls if c["id"] == result.tool_call_id),
+        "that city",
+    )
+    report = _text(result)
+    tip = next((tip for word, tip in _TIPS if word in report), _DEFAULT_TIP)
+    return Reply(f"It's {report} in {city}. {tip}")
+
+
+def _summary(history: Sequence[BaseMessage]) -> Reply:
+    answers = [_text(m).strip() for m in history if isinstance(m, AIMessage) and not m.tool_calls]
+    latest = next((answer for answer in reversed(answers) if answer), None)
+    if latest is None:
+        return Reply(NOTHING_TO_SUMMARIZE)
+    first_sentence = re.split(r"(?<=[.!?])\s", latest, maxsplit=1)[0]
+    return Reply(f"Summary: {first_sentence}")
+
+
+def _bound_tool_names(kwargs: dict[str, Any]) -> set[str]:
+    return {t["function"]["name"] for t in kwargs.get("tools", ())}
+
+
+class DemoChatModel(BaseChatModel):
+    """Scripted chat model (see `plan_reply`), streaming word-sized chunks.
+
+    Ordinary answers wait `DEMO_TOKEN_DELAY` seconds (default 0.03) before each chunk;
+    the "stream N tokens" benchmark answer streams with no delay.
+    """
+
+    @property
+    def _llm_type(self) -> str:
+        return "demo-chat"
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools as OpenAI-style schemas; the model calls `get_weather` when it is bound."""
+        return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        reply = plan_reply(messages, _bound_tool_names(kwargs))
+        return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in reply.chunks())
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        reply = plan_reply(messages, _bound_tool_names(kwargs))
+        delay = token_delay() if reply.paced else 0.0
+        for chunk in reply.chunks():
+            if delay:
+                time.sleep(delay)
+            yield ChatGenerationChunk(message=chunk)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        reply = plan_reply(messages, _bound_tool_names(kwargs))
+        delay = token_delay() if reply.paced else 0.0
+        for chunk in reply.chunks():
+            await asyncio.sleep(delay)  # even 0 lets the event loop send what is queued
+            yield ChatGenerationChunk(message=chunk)

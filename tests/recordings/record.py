@@ -1,0 +1,306 @@
+"""Re-record the raw SSE test data in this folder from the demo agent's real LangGraph server.
+
+Run from the repo root: ``.venv/bin/python tests/recordings/record.py``
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parents[1]
+WEATHER_QUESTION = "What's the weather in SF?"
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def demo_server(timeout: float = 60.0) -> Iterator[str]:
+    """Run ``python -m demo_agent.serve`` in its own process group; yield its base URL.
+
+    The server's log goes to a file in its scratch folder, shown only if something fails.
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="record-sse-") as workdir:
+        log_path = Path(workdir) / "server.log"
+        command = [sys.executable, "-m", "demo_agent.serve", "--port", str(port)]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [*command, "--workdir", workdir],
+                cwd=REPO_ROOT,
+                env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            wait_until_ready(f"{url}/ok", process, timeout)
+            yield url
+        except BaseException:
+            print(log_path.read_text(errors="replace")[-5000:], file=sys.stderr)
+            raise
+        finally:
+            stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group, SIGKILL it if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            return
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``url`` until it answers 200; fail if the server exits or the time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the demo server exited with code {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def record(
+    client: httpx.Client,
+    name: str,
+    assistant_id: str,
+    text: str,
+    thread_id: str | None = None,
+    **options: Any,
+) -> str:
+    """Stream one run and write its exact response bytes to ``<name>.sse``; return the thread id."""
+    thread_id = thread_id or client.post("/threads", json={}).json()["thread_id"]
+    body = {
+        "assistant_id": assistant_id,
+        "input": {"messages": [{"role": "human", "content": text}]},
+        "stream_mode": "events",
+        **options,
+    }
+    with client.stream("POST", f"/threads/{thread_id}/runs/stream", json=body) as response:
+        response.raise_for_status()
+        raw = b"".join(response.iter_raw())
+    (HERE / f"{name}.sse").write_bytes(raw)
+    print(f"{name}.sse: {len(raw):,} bytes, {raw.count(b'event: events')} events")
+    return thread_id
+
+
+# --- seed_legacy.sse: the older server's shape, as in the seed document -----------------
+
+ROOT_ID = "1ef301a5-b867-67de-9e9e-a32e53c5b1f8"
+AGENT_ID = "7bb08493-d507-4e28-b9e6-4a5eda9d04f0"
+MODEL_ID = "cb1b98c1-c9e2-4a30-9d7a-38fa1f6224bd"
+ROUTER_ID = "f2b2dfaf-475d-422b-8bf5-02a31bcc7d1a"
+RUN_METADATA = {
+    "graph_id": "agent",
+    "created_by": "system",
+    "run_id": ROOT_ID,
+    "user_id": "",
+    "thread_id": "7196a3aa-763c-4a8d-bfda-12fbfe1cd727",
+    "assistant_id": "fe096781-5601-53d2-b2f6-0d3403f7e9ca",
+}
+NODE_METADATA = {
+    **RUN_METADATA,
+    "langgraph_step": 1,
+    "langgraph_node": "agent",
+    "langgraph_triggers": ["start:agent"],
+    "langgraph_task_idx": 0,
+}
+MODEL_METADATA = {**NODE_METADATA, "ls_model_type": "chat"}
+MESSAGE_FIELDS = {"additional_kwargs": {}, "response_metadata": {}, "name": None}
+AI_FIELDS = {"tool_calls": [], "invalid_tool_calls": [], "usage_metadata": None}
+HUMAN = {
+    "content": WEATHER_QUESTION,
+    **MESSAGE_FIELDS,
+    "type": "human",
+    "id": "51f2874d-f8c7-4040-8b3b-8f15429a56ae",
+    "example": False,
+}
+PIECES = ["It's ", "sunny ", "today."]
+AI = {
+    "content": "".join(PIECES),
+    **MESSAGE_FIELDS,
+    "type": "ai",
+    "id": f"run-{MODEL_ID}",
+    "example": False,
+    **AI_FIELDS,
+}
+
+
+def legacy_event(
+    event: str,
+    name: str,
+    run_id: str,
+    parent_ids: list[str],
+    data: dict[str, Any],
+    tags: list[str],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """One ``events`` payload with the seed document's key order."""
+    return {
+        "event": event,
+        "data": data,
+        "name": name,
+        "tags": tags,
+        "run_id": run_id,
+        "metadata": metadata,
+        "parent_ids": parent_ids,
+    }
+
+
+def legacy_frames() -> list[tuple[str, Any]]:
+    """(event, data) frames of a short run on the older server: no tool call, ``end`` last."""
+    root, node = [], [ROOT_ID]
+    model = [ROOT_ID, AGENT_ID]
+    step = ["graph:step:1"]
+    model_tags = ["seq:step:1"]
+    model_input = {"messages": [[HUMAN]]}
+    chunks = [
+        {**AI, "content": piece, "type": "AIMessageChunk", "tool_call_chunks": []}
+        for piece in PIECES
+    ]
+    router_input = {"messages": [HUMAN, AI]}
+    events = [
+        legacy_event(
+            "on_chain_start",
+            "LangGraph",
+            ROOT_ID,
+            root,
+            {"input": {"messages": [{"role": "human", "content": WEATHER_QUESTION}]}},
+            [],
+            RUN_METADATA,
+        ),
+        legacy_event("on_chain_start", "agent", AGENT_ID, node, {}, step, NODE_METADATA),
+        legacy_event(
+            "on_chat_model_start",
+            "FakeListChatModel",
+            MODEL_ID,
+            model,
+            {"input": model_input},
+            model_tags,
+            MODEL_METADATA,
+        ),
+        *(
+            legacy_event(
+                "on_chat_model_stream",
+                "FakeListChatModel",
+                MODEL_ID,
+                model,
+                {"chunk": chunk},
+                model_tags,
+                MODEL_METADATA,
+            )
+            for chunk in chunks
+        ),
+        legacy_event(
+            "on_chat_model_end",
+            "FakeListChatModel",
+            MODEL_ID,
+            model,
+            {"output": AI, "input": model_input},
+            model_tags,
+            MODEL_METADATA,
+        ),
+        legacy_event(
+            "on_chain_start",
+            "should_continue",
+            ROUTER_ID,
+            model,
+            {"input": router_input},
+            ["seq:step:3"],
+            NODE_METADATA,
+        ),
+        legacy_event(
+            "on_chain_end",
+            "should_continue",
+            ROUTER_ID,
+            model,
+            {"output": "__end__", "input": router_input},
+            ["seq:step:3"],
+            NODE_METADATA,
+        ),
+        legacy_event(
+            "on_chain_stream",
+            "agent",
+            AGENT_ID,
+            node,
+            {"chunk": {"messages": [AI]}},
+            step,
+            NODE_METADATA,
+        ),
+        legacy_event(
+            "on_chain_end",
+            "agent",
+            AGENT_ID,
+            node,
+            {"output": {"messages": [AI]}, "input": {"messages": [HUMAN]}},
+            step,
+            NODE_METADATA,
+        ),
+        legacy_event(
+            "on_chain_end",
+            "LangGraph",
+            ROOT_ID,
+            root,
+            {"output": {"messages": [HUMAN, AI]}},
+            [],
+            RUN_METADATA,
+        ),
+    ]
+    return [
+        ("metadata", {"run_id": ROOT_ID}),
+        *(("events", event) for event in events),
+        ("end", None),
+    ]
+
+
+def write_legacy(path: Path) -> None:
+    """Write the legacy frames with LF line endings and compact JSON."""
+    text = "".join(
+        f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+        for event, data in legacy_frames()
+    )
+    path.write_bytes(text.encode())
+    print(f"{path.name}: {len(text):,} bytes (hand-made, older server shape)")
+
+
+def main() -> None:
+    """Record every ``.sse`` file in this folder."""
+    with demo_server() as url, httpx.Client(base_url=url, timeout=60) as client:
+        thread_id = record(client, "weather", "agent", WEATHER_QUESTION)
+        record(client, "weather_second_turn", "agent", "And in Paris?", thread_id)
+        record(client, "nested", "nested", WEATHER_QUESTION)
+        record(client, "failing", "failing", WEATHER_QUESTION)
+        record(client, "resumable", "agent", WEATHER_QUESTION, stream_resumable=True)
+    write_legacy(HERE / "seed_legacy.sse")
+
+
+if __name__ == "__main__":
+    main()
