@@ -17,7 +17,7 @@ from app.lg_client import (
     StreamInterruptedError,
     StreamPart,
 )
-from app.run_tree import DetailRow, RunTree, TreeRow, build_rows, node_details
+from app.run_tree import DetailRow, RunTree, TreeRow, build_rows, flatten_rows, node_details
 from app.settings import Settings, SettingsError, load_settings
 from app.transcript import ChatMessage, run_messages
 
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 #: At most this many state updates a second reach the browser while a run streams.
 FLUSHES_PER_SECOND = 20
+TREE_TICK_SECONDS = 0.5
 MAX_QUESTION_BYTES = 100_000
 
 
@@ -57,6 +58,8 @@ class ChatState(rx.State):
     hide_plumbing: bool = False
 
     _trees: dict[str, RunTree] = {}
+    _tree_shape: list[tuple[str, str, str]] = []
+    _tree_sent_at: float = 0.0
     _question: str = ""
     _stop_requested: bool = False
 
@@ -172,14 +175,21 @@ class ChatState(rx.State):
         kept = [m for m in self.messages if not m.run_id or tree.get(m.run_id) is None]
         if kept + finished != self.messages:
             self.messages = kept + finished
-        self.streaming_text = live.content if live else ""
-        self.streaming_run_id = live.run_id if live else ""
+        text, text_run_id = (live.content, live.run_id) if live else ("", "")
+        if (self.streaming_text, self.streaming_run_id) != (text, text_run_id):
+            self.streaming_text, self.streaming_run_id = text, text_run_id
         if self.viewed_run_id == tree.run_id:
-            self._refresh_tree_view()
+            self._refresh_tree_view(force=tree.is_finished)
 
-    def _refresh_tree_view(self) -> None:
+    def _refresh_tree_view(self, force: bool = True) -> None:
+        """Re-send the tree when its shape or a status changed; mere clock and token-count
+        changes only every TREE_TICK_SECONDS, since each send carries the whole tree."""
         tree = self._trees.get(self.viewed_run_id)
-        self.tree_rows = build_rows(tree, time.monotonic(), self.hide_plumbing) if tree else []
+        now = time.monotonic()
+        rows = build_rows(tree, now, self.hide_plumbing) if tree else []
+        shape = [(row.run_id, row.parent_id, row.status) for row in flatten_rows(rows)]
+        if force or shape != self._tree_shape or now - self._tree_sent_at >= TREE_TICK_SECONDS:
+            self.tree_rows, self._tree_shape, self._tree_sent_at = rows, shape, now
         node = tree.get(self.selected_run_id) if tree else None
         self.selected_details = node_details(node, tree.started_at) if node else []
 
