@@ -6,6 +6,7 @@ from app.components.composer import composer
 from app.components.header import header
 from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel
+from app.components.thread_list import thread_list
 from app.state import ChatState
 
 
@@ -13,6 +14,7 @@ def index() -> rx.Component:
     return rx.box(
         header(),
         rx.box(
+            thread_list(),
             rx.box(message_list(), composer(), class_name="chat-column"),
             run_tree_panel(),
             class_name="columns",
@@ -23,4 +25,4 @@ def index() -> rx.Component:
 
 
 app = rx.App(stylesheets=["/app.css"])
-app.add_page(index, title="LangGraph run inspector", on_load=ChatState.load_assistants)
+app.add_page(index, title="LangGraph run inspector", on_load=ChatState.handle_page_load)

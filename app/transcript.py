@@ -12,6 +12,7 @@ from typing import Any
 from app.run_tree import RunNode, RunTree, content_text
 
 MODEL_KINDS = ("chat_model", "llm")
+TITLE_LENGTH = 60
 
 
 @dataclass
@@ -39,9 +40,7 @@ def run_messages(tree: RunTree) -> list[ChatMessage]:
 
 def _message_for(node: RunNode) -> ChatMessage:
     if node.kind in MODEL_KINDS:
-        text = node.streamed_text
-        if not text and isinstance(node.outputs, dict):
-            text = content_text(node.outputs.get("content"))
+        text = node.streamed_text or node.output_text
         return ChatMessage("assistant", text, node.run_id, status=node.status)
     return ChatMessage(
         "tool",
@@ -67,3 +66,44 @@ def _compact(value: Any) -> str:
     if isinstance(value, dict) and set(value) == {"input"} and isinstance(value["input"], str):
         return value["input"]
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def thread_messages(values: Any) -> list[ChatMessage]:
+    """A thread's conversation from its state ``values`` (``GET /threads/{id}/state``)."""
+    raw = values.get("messages") if isinstance(values, dict) else None
+    if not isinstance(raw, list):
+        return []
+    tool_args = {
+        call.get("id"): _compact(call.get("args"))
+        for message in raw
+        if isinstance(message, dict)
+        for call in message.get("tool_calls") or []
+        if isinstance(call, dict)
+    }
+    messages = []
+    for message in raw:
+        if not isinstance(message, dict):
+            continue
+        kind, text = message.get("type"), content_text(message.get("content"))
+        if kind == "human":
+            messages.append(ChatMessage("user", text))
+        elif kind == "ai" and text:
+            messages.append(ChatMessage("assistant", text))
+        elif kind == "tool":
+            messages.append(
+                ChatMessage(
+                    "tool",
+                    tool_name=str(message.get("name") or "tool"),
+                    tool_args=tool_args.get(message.get("tool_call_id"), ""),
+                    tool_output=text,
+                    status="error" if message.get("status") == "error" else "done",
+                )
+            )
+    return messages
+
+
+def thread_title(values: Any) -> str:
+    """A thread's first user message, shortened, as its title in the thread list."""
+    first = next((m.content for m in thread_messages(values) if m.role == "user"), "")
+    first = " ".join(first.split())
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"

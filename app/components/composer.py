@@ -4,13 +4,30 @@ import reflex as rx
 
 from app import testids
 from app.state import ChatState
+from app.state.chat import COMPOSER_ID
 
 
 def error_banner() -> rx.Component:
     return rx.cond(
         ChatState.error_message != "",
         rx.callout(
-            ChatState.error_message,
+            rx.hstack(
+                rx.text(ChatState.error_message, flex="1"),
+                rx.cond(
+                    ChatState.can_retry,
+                    rx.button(
+                        rx.icon("rotate_ccw", size=14),
+                        "Retry",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=ChatState.handle_retry_click,
+                        data_testid=testids.RETRY_BUTTON,
+                    ),
+                ),
+                align="center",
+                width="100%",
+            ),
             icon="triangle_alert",
             color_scheme="red",
             role="alert",
@@ -35,6 +52,7 @@ def composer() -> rx.Component:
             rx.hstack(
                 rx.input(
                     name="question",
+                    id=COMPOSER_ID,
                     placeholder="Ask the agent… e.g. What's the weather in SF?",
                     disabled=ChatState.is_running,
                     auto_focus=True,

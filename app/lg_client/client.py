@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
-from .errors import ServerUnreachableError, StreamInterruptedError, status_error
+from .errors import NotFoundError, ServerUnreachableError, StreamInterruptedError, status_error
 from .schema import Assistant, Run, StreamPart, Thread, ThreadState
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, read=60.0)  # streams get a heartbeat every 5 s
+#: Seconds to wait before each try to rejoin a run whose stream dropped.
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+#: ``Last-Event-ID`` that makes the server replay a resumable run from its first event.
+REPLAY_FROM_START = "0"
+ACTIVE_RUN_STATUSES = ("pending", "running")
 
 
 class LangGraphClient:
@@ -100,6 +106,80 @@ class LangGraphClient:
         if stream_resumable:
             body["stream_resumable"] = True
         return self._stream("POST", f"/threads/{thread_id}/runs/stream", json=body)
+
+    def stream_run_reconnecting(
+        self,
+        thread_id: str,
+        assistant_id: str,
+        input: Mapping[str, Any],
+        *,
+        retry_delays: Sequence[float] = RETRY_DELAYS,
+    ) -> AsyncIterator[StreamPart]:
+        """``stream_run`` that survives a dropped connection: yields every part of the run once.
+
+        The run is started resumable. When the connection drops (or closes while the run is
+        still going), it rejoins the run's stream, up to ``len(retry_delays)`` times in a row,
+        yielding a ``reconnecting`` part before each try. A rejoin replays the run from its
+        first event, because the server's event ids are not unique and resuming after the last
+        one can skip events; the parts already yielded are skipped by position.
+        """
+        stream = self.stream_run(thread_id, assistant_id, input, stream_resumable=True)
+        return self._reconnecting(thread_id, stream, None, retry_delays)
+
+    def join_run_reconnecting(
+        self, thread_id: str, run_id: str, *, retry_delays: Sequence[float] = RETRY_DELAYS
+    ) -> AsyncIterator[StreamPart]:
+        """Follow a resumable run from its first event, as ``stream_run_reconnecting`` does."""
+        stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
+        return self._reconnecting(thread_id, stream, run_id, retry_delays)
+
+    async def active_run(self, thread_id: str) -> Run | None:
+        """The thread's pending or running run, if it has one."""
+        runs = await self._request("GET", f"/threads/{thread_id}/runs")
+        return next((r for r in runs if r.get("status") in ACTIVE_RUN_STATUSES), None)
+
+    async def _reconnecting(
+        self,
+        thread_id: str,
+        stream: AsyncIterator[StreamPart],
+        run_id: str | None,
+        retry_delays: Sequence[float],
+    ) -> AsyncIterator[StreamPart]:
+        yielded = failures = 0
+        while True:
+            try:
+                position = 0
+                async for part in stream:
+                    if part.event == "end":
+                        if run_id and await self._run_is_active(thread_id, run_id):
+                            raise StreamInterruptedError("the stream closed while the run went on")
+                        yield part
+                        return
+                    position += 1
+                    if position <= yielded:
+                        continue  # replayed: already yielded before the rejoin
+                    if part.event == "metadata" and isinstance(part.data, dict):
+                        run_id = run_id or part.data.get("run_id")
+                    yielded += 1
+                    failures = 0
+                    yield part
+            except (StreamInterruptedError, ServerUnreachableError) as exc:
+                if run_id is None or failures >= len(retry_delays):
+                    raise
+                delay = retry_delays[failures]
+                failures += 1
+                yield StreamPart("reconnecting", {"attempt": failures, "reason": str(exc)})
+                await asyncio.sleep(delay)
+                stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
+
+    async def _run_is_active(self, thread_id: str, run_id: str) -> bool:
+        try:
+            run = await self.get_run(thread_id, run_id)
+        except NotFoundError:
+            return False
+        except httpx.HTTPError as exc:
+            raise StreamInterruptedError(f"could not check the run's status: {exc}") from exc
+        return run.get("status") in ACTIVE_RUN_STATUSES
 
     def join_run_stream(
         self, thread_id: str, run_id: str, *, last_event_id: str | None = None

@@ -10,7 +10,8 @@ RunStatus = Literal["pending", "running", "success", "error", "timeout", "interr
 #: The stream part names this client yields. ``end`` is yielded once when the stream is
 #: over, whether the server closed it (today's servers) or sent ``event: end`` (older
 #: ones). ``malformed`` stands for a frame whose data was not JSON: the stream goes on.
-StreamEventName = Literal["metadata", "events", "error", "end", "malformed"]
+#: ``reconnecting`` says the connection dropped and the client is rejoining the run.
+StreamEventName = Literal["metadata", "events", "error", "end", "malformed", "reconnecting"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The chat: sending a question, streaming the run's events, and the run tree they build."""
+"""The chat: threads, sending a question, streaming the run's events and the tree they build."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import httpx
 import reflex as rx
@@ -13,13 +14,20 @@ import reflex as rx
 from app.lg_client import (
     APIStatusError,
     LangGraphClient,
+    NotFoundError,
     ServerUnreachableError,
-    StreamInterruptedError,
     StreamPart,
 )
-from app.run_tree import DetailRow, RunTree, TreeRow, build_rows, flatten_rows, node_details
+from app.run_tree import (
+    DetailRow,
+    RunTree,
+    TreeRow,
+    build_rows,
+    flatten_rows,
+    node_details,
+)
 from app.settings import Settings, SettingsError, load_settings
-from app.transcript import ChatMessage, run_messages
+from app.transcript import ChatMessage, run_messages, thread_messages, thread_title
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +35,16 @@ log = logging.getLogger(__name__)
 FLUSHES_PER_SECOND = 20
 TREE_TICK_SECONDS = 0.5
 MAX_QUESTION_BYTES = 100_000
+COMPOSER_ID = "composer"
+
+
+@dataclass
+class ThreadSummary:
+    """A row of the thread list."""
+
+    thread_id: str
+    title: str
+    updated_at: str
 
 
 class RunFailed(Exception):
@@ -46,6 +64,7 @@ class ChatState(rx.State):
     stream_notes: list[str] = []
     thread_id: str = ""
     run_id: str = ""
+    threads: list[ThreadSummary] = []
     assistant_id: str = ""
     assistant_ids: list[str] = []
 
@@ -67,32 +86,89 @@ class ChatState(rx.State):
     def is_running(self) -> bool:
         return self.status == "running"
 
+    @rx.var
+    def can_retry(self) -> bool:
+        return self.status == "error" and self._question != ""
+
+    # page load, threads and assistants
+
     @rx.event(background=True)
-    async def load_assistants(self):
-        """On page load: the deployment's graphs, for the picker when there is more than one."""
+    async def handle_page_load(self):
+        """Load the graphs and threads; open the thread named in the URL, if any."""
+        async with self:
+            wanted = self.router.url.query_parameters.get("thread", "")
+            current, running = self.thread_id, self.status == "running"
         try:
             settings = load_settings()
             async with _client(settings) as client:
                 assistants = await client.search_assistants()
+                threads = await client.search_threads()
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
-                self.error_message = str(exc)
+                self.error_message = _error_text(exc)
             return
-        graph_ids = sorted({a["graph_id"] for a in assistants if a.get("graph_id")})
         async with self:
-            self.assistant_ids = graph_ids
+            self.assistant_ids = sorted({a["graph_id"] for a in assistants if a.get("graph_id")})
             self.assistant_id = self.assistant_id or settings.assistant_id
+            self.threads = [_summary(thread) for thread in threads]
+        if wanted and wanted != current and not running:
+            yield ChatState.open_thread(wanted)
+
+    @rx.event(background=True)
+    async def open_thread(self, thread_id: str):
+        """Show a thread's conversation; rejoin its run if one is going."""
+        async with self:
+            if self.status == "running":
+                return
+            self._reset_conversation(thread_id)
+        try:
+            async with _client(load_settings()) as client:
+                state = await client.get_thread_state(thread_id)
+                active = await client.active_run(thread_id)
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.status, self.error_message = "error", _error_text(exc)
+            return
+        messages = thread_messages(state.get("values"))
+        async with self:
+            if active:
+                # The run's own answers come back in its replayed events: keep what came before.
+                last_question = max(
+                    (i for i, m in enumerate(messages) if m.role == "user"), default=-1
+                )
+                messages = messages[: last_question + 1]
+                self.status, self._stop_requested = "running", False
+            self.messages = messages
+        yield _show_thread_in_url(thread_id)
+        if active:
+            yield ChatState.follow_run(active["run_id"])
+
+    @rx.event
+    def handle_new_thread_click(self):
+        if self.status == "running":
+            return None
+        self._reset_conversation("")
+        return _show_thread_in_url("")
 
     @rx.event
     def pick_assistant(self, assistant_id: str):
         """Talk to another graph: in a new thread, since threads keep one graph's state."""
         if self.status == "running" or assistant_id == self.assistant_id:
-            return
+            return None
         self.assistant_id = assistant_id
-        self.thread_id = ""
-        self.messages = []
-        self.status = "idle"
-        self.error_message = ""
+        self._reset_conversation("")
+        return _show_thread_in_url("")
+
+    def _reset_conversation(self, thread_id: str) -> None:
+        self.thread_id, self.run_id = thread_id, ""
+        self.messages, self.stream_notes = [], []
+        self.streaming_text = self.streaming_run_id = ""
+        self.status, self.error_message = "idle", ""
+        self.run_ids, self.viewed_run_id, self.selected_run_id = [], "", ""
+        self.tree_rows, self.selected_details = [], []
+        self._trees, self._question = {}, ""
+
+    # sending, streaming, stopping
 
     @rx.event
     def handle_submit(self, form_data: dict[str, str]):
@@ -100,13 +176,24 @@ class ChatState(rx.State):
         question = (form_data.get("question") or "").strip()
         if not question or self.status == "running":
             return None
-        if len(question.encode()) > MAX_QUESTION_BYTES:
+        size = len(question.encode())
+        if size > MAX_QUESTION_BYTES:
             self.status = "error"
             self.error_message = (
-                f"Your message is {len(question.encode()):,} bytes; the limit is "
-                f"{MAX_QUESTION_BYTES:,}. Shorten it and send again."
+                f"Your message is {size:,} bytes; the limit is {MAX_QUESTION_BYTES:,}. "
+                "Shorten it and send again."
             )
+            return rx.set_value(COMPOSER_ID, question)  # give the text back, nothing lost
+        return self._send(question)
+
+    @rx.event
+    def handle_retry_click(self):
+        """Send the last question again after a failed run."""
+        if self.status == "running" or not self._question:
             return None
+        return self._send(self._question)
+
+    def _send(self, question: str):
         self.messages.append(ChatMessage("user", question))
         self._question = question
         self._stop_requested = False
@@ -117,51 +204,67 @@ class ChatState(rx.State):
 
     @rx.event(background=True)
     async def stream_run(self):
-        """Stream one run: fold its events into the tree and the chat, flushing a few times a second."""
+        """Start a run and follow it to its end."""
         async with self:
             thread_id, question, assistant_id = self.thread_id, self._question, self.assistant_id
-        tree = RunTree()
-        try:
-            settings = load_settings()
-            assistant_id = assistant_id or settings.assistant_id
-            async with _client(settings) as client:
-                if not thread_id:
-                    thread_id = (await client.create_thread())["thread_id"]
+        input = {"messages": [{"role": "human", "content": question}]}
+
+        async def start(client: LangGraphClient, settings: Settings) -> AsyncIterator[StreamPart]:
+            nonlocal thread_id
+            graph = assistant_id or settings.assistant_id
+            if thread_id:
+                try:
+                    await client.get_thread_state(thread_id)
+                except NotFoundError:
                     async with self:
-                        self.thread_id = thread_id
-                parts = client.stream_run(
-                    thread_id,
-                    assistant_id,
-                    {"messages": [{"role": "human", "content": question}]},
-                )
-                await _consume(self, parts, tree)
-            outcome, error = "done", None
-        except RunFailed as exc:
-            outcome, error = "error", str(exc)
-        except SettingsError as exc:
-            outcome, error = "error", str(exc)
-        except ServerUnreachableError as exc:
-            outcome, error = "error", f"{exc}. Is the server running?"
-        except APIStatusError as exc:
-            outcome, error = "error", _refusal_message(exc)
-        except StreamInterruptedError as exc:
-            outcome, error = "error", str(exc)
-        except httpx.HTTPError as exc:
-            outcome, error = "error", f"Talking to the LangGraph server failed: {exc}"
-        except Exception as exc:  # the UI must end every run in a readable state
-            log.exception("run stream failed")
-            outcome, error = "error", f"Unexpected error: {type(exc).__name__}: {exc}"
+                        self.stream_notes.append(
+                            f"The server no longer knows thread {thread_id} (did it restart?): "
+                            "this question starts a new thread."
+                        )
+                    thread_id = ""
+            if not thread_id:
+                thread_id = (await client.create_thread())["thread_id"]
+                async with self:
+                    self.thread_id = thread_id
+                    self.threads.insert(0, ThreadSummary(thread_id, _shorten(question), ""))
+            return client.stream_run_reconnecting(thread_id, graph, input)
+
+        async for event in _follow(self, start):
+            yield event
+
+    @rx.event(background=True)
+    async def follow_run(self, run_id: str):
+        """Rejoin a run that is already going (opened from the URL in a new tab, say)."""
         async with self:
-            if outcome == "done" and self._stop_requested:
-                outcome = "cancelled"
-            tree.finish(outcome, error)
-            self._flush(tree)
-            self.status = outcome
-            self.error_message = error or ""
+            thread_id = self.thread_id
+
+        async def join(client: LangGraphClient, _settings: Settings) -> AsyncIterator[StreamPart]:
+            return client.join_run_reconnecting(thread_id, run_id)
+
+        async for event in _follow(self, join):
+            yield event
+
+    @rx.event(background=True)
+    async def handle_stop_click(self):
+        """Cancel the current run on the server; its stream then closes by itself."""
+        async with self:
+            if self.status != "running" or not self.run_id:
+                return
+            self._stop_requested = True
+            thread_id, run_id = self.thread_id, self.run_id
+        try:
+            async with _client(load_settings()) as client:
+                await client.cancel_run(thread_id, run_id)
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.stream_notes.append(f"Stopping the run failed: {_error_text(exc)}")
+
+    # the side panel
 
     def _start_viewing(self, tree: RunTree) -> None:
         self._trees[tree.run_id] = tree
-        self.run_ids.append(tree.run_id)
+        if tree.run_id not in self.run_ids:
+            self.run_ids.append(tree.run_id)
         self.viewed_run_id = tree.run_id
 
     def _flush(self, tree: RunTree) -> None:
@@ -212,20 +315,41 @@ class ChatState(rx.State):
         self.hide_plumbing = hide
         self._refresh_tree_view()
 
-    @rx.event(background=True)
-    async def handle_stop_click(self):
-        """Cancel the current run on the server; the stream then closes by itself."""
-        async with self:
-            if self.status != "running" or not self.run_id:
-                return
-            self._stop_requested = True
-            thread_id, run_id = self.thread_id, self.run_id
-        try:
-            async with _client(load_settings()) as client:
-                await client.cancel_run(thread_id, run_id)
-        except (httpx.HTTPError, SettingsError) as exc:
-            async with self:
-                self.stream_notes.append(f"Stopping the run failed: {exc}")
+
+async def _follow(state: ChatState, open_stream):
+    """Fold a run's stream into its tree and the chat until it ends, then settle the status.
+
+    ``open_stream(client, settings)`` returns the stream. Every way a run can end leaves a
+    status, a readable error if any, and everything received so far on screen.
+    """
+    tree = RunTree()
+    try:
+        settings = load_settings()
+        async with _client(settings) as client:
+            await _consume(state, await open_stream(client, settings), tree)
+        outcome, error = "done", None
+    except RunFailed as exc:
+        outcome, error = "error", str(exc)
+    except NotFoundError as exc:
+        lost = " (did the server restart?)" if tree.run_id else ""
+        outcome, error = (
+            "error",
+            f"The LangGraph server no longer knows this run{lost}: {exc.detail}",
+        )
+    except (httpx.HTTPError, SettingsError) as exc:
+        outcome, error = "error", _error_text(exc)
+    except Exception as exc:  # the UI must end every run in a readable state
+        log.exception("run stream failed")
+        outcome, error = "error", f"Unexpected error: {type(exc).__name__}: {exc}"
+    async with state:
+        if outcome == "done" and state._stop_requested:
+            outcome = "cancelled"
+        tree.finish(outcome, error)
+        state._flush(tree)
+        state.status = outcome
+        state.error_message = error or ""
+        thread_id = state.thread_id
+    yield _show_thread_in_url(thread_id)
 
 
 async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree) -> None:
@@ -271,14 +395,9 @@ async def _apply_part(state: ChatState, part: StreamPart, tree: RunTree) -> bool
     elif part.event == "end":
         return True
     else:
-        note = _note_for(part)
         async with state:
-            state.stream_notes.append(note)
+            state.stream_notes.append(_note_for(part))
     return False
-
-
-def _client(settings: Settings) -> LangGraphClient:
-    return LangGraphClient(settings.api_url, api_key=settings.api_key, headers=settings.headers)
 
 
 async def _read_into(
@@ -292,8 +411,42 @@ async def _read_into(
         queue.put_nowait(exc)
 
 
+def _client(settings: Settings) -> LangGraphClient:
+    return LangGraphClient(settings.api_url, api_key=settings.api_key, headers=settings.headers)
+
+
+def _show_thread_in_url(thread_id: str):
+    """Keep the thread's id in the address bar: shareable, and a reload opens it again."""
+    url = f"?thread={thread_id}" if thread_id else "/"
+    return rx.call_script(f"window.history.replaceState(null, '', '{url}')")
+
+
+def _summary(thread: dict) -> ThreadSummary:
+    return ThreadSummary(
+        thread_id=thread["thread_id"],
+        title=thread_title(thread.get("values")) or "(no messages yet)",
+        updated_at=str(thread.get("updated_at", "")),
+    )
+
+
+def _shorten(text: str) -> str:
+    return thread_title({"messages": [{"type": "human", "content": text}]})
+
+
 def _is_live_answer(message: ChatMessage) -> bool:
     return message.role == "assistant" and message.status == "running"
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, APIStatusError):
+        if exc.status_code == 409:
+            return f"This thread is busy with another run (409): {exc.detail}"
+        return f"The LangGraph server refused the request ({exc.status_code}): {exc.detail}"
+    if isinstance(exc, SettingsError):
+        return str(exc)
+    if isinstance(exc, ServerUnreachableError):
+        return f"{exc}. Is the LangGraph server running?"
+    return str(exc)
 
 
 def _run_error_text(data: object) -> str:
@@ -303,13 +456,12 @@ def _run_error_text(data: object) -> str:
     return f"The run failed: {data}"
 
 
-def _refusal_message(exc: APIStatusError) -> str:
-    if exc.status_code == 409:
-        return f"This thread is busy with another run (409): {exc.detail}"
-    return f"The LangGraph server refused the request ({exc.status_code}): {exc.detail}"
-
-
 def _note_for(part: StreamPart) -> str:
+    if part.event == "reconnecting":
+        return (
+            "The connection to the LangGraph server dropped; rejoining the run "
+            f"(try {part.data.get('attempt')})…"
+        )
     if part.event == "malformed":
         return f"Skipped a malformed '{part.data.get('event')}' frame: {part.data.get('reason')}"
     return f"Skipped an unknown '{part.event}' frame"

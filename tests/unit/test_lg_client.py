@@ -213,3 +213,97 @@ def test_a_run_is_requested_with_stream_mode_events():
 
     assert stream_parts(handler) == [StreamPart("end", None)]
     assert bodies == [{"assistant_id": "agent", "input": INPUT, "stream_mode": "events"}]
+
+
+def frame(event: str, data: object, event_id: str) -> bytes:
+    return f"id: {event_id}\r\nevent: {event}\r\ndata: {json.dumps(data)}\r\n\r\n".encode()
+
+
+RUN_FRAMES = [frame("metadata", {"run_id": "r1"}, "1-0")] + [
+    frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, "2-0") for n in range(5)
+]
+
+
+def reconnecting_parts(handler: Callable, retry_delays=(0.0, 0.0)) -> list[StreamPart]:
+    async def collect() -> list[StreamPart]:
+        async with client_for(handler) as client:
+            stream = client.stream_run_reconnecting("t1", "agent", INPUT, retry_delays=retry_delays)
+            return [part async for part in stream]
+
+    return asyncio.run(collect())
+
+
+def test_a_dropped_stream_is_rejoined_and_every_event_is_yielded_exactly_once():
+    joins: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            assert json.loads(request.content)["stream_resumable"] is True
+            return httpx.Response(
+                200,
+                headers=SSE_HEADERS,
+                stream=ChunkedStream(RUN_FRAMES[:3], httpx.ReadError("connection reset")),
+            )
+        if request.url.path.endswith("/stream"):
+            joins.append(request)
+            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES))
+        return httpx.Response(200, json={"run_id": "r1", "status": "success"})
+
+    parts = reconnecting_parts(handler)
+
+    assert [p.event for p in parts] == ["metadata", "events", "events", "reconnecting"] + [
+        "events"
+    ] * 3 + ["end"]
+    assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
+    assert joins[0].url.path == "/threads/t1/runs/r1/stream"
+    assert joins[0].headers["last-event-id"] == "0"
+
+
+def test_a_stream_that_closes_while_the_run_is_still_going_is_rejoined():
+    statuses = iter(["running", "success"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES[:2]))
+        if request.url.path.endswith("/stream"):
+            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES))
+        return httpx.Response(200, json={"run_id": "r1", "status": next(statuses)})
+
+    parts = reconnecting_parts(handler)
+    assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
+    assert [p.event for p in parts].count("reconnecting") == 1
+
+
+def test_rejoining_gives_up_after_its_tries_with_the_last_error():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(
+                200,
+                headers=SSE_HEADERS,
+                stream=ChunkedStream(RUN_FRAMES[:1], httpx.ReadError("reset")),
+            )
+        raise httpx.ConnectError("connection refused")
+
+    received: list[StreamPart] = []
+
+    async def collect() -> None:
+        async with client_for(handler) as client:
+            stream = client.stream_run_reconnecting("t1", "agent", INPUT, retry_delays=(0, 0, 0))
+            async for part in stream:
+                received.append(part)
+
+    with pytest.raises(ServerUnreachableError):
+        asyncio.run(collect())
+    assert [p.event for p in received] == ["metadata"] + ["reconnecting"] * 3
+
+
+def test_a_lost_run_raises_not_found_when_rejoined():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(
+                200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES[:2], httpx.ReadError("x"))
+            )
+        return httpx.Response(404, json={"detail": "Thread not found"})
+
+    with pytest.raises(NotFoundError):
+        reconnecting_parts(handler)

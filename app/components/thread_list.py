@@ -1,0 +1,37 @@
+"""The left sidebar: a new-thread button and the deployment's threads, newest first."""
+
+import reflex as rx
+
+from app import testids
+from app.state import ChatState
+from app.state.chat import ThreadSummary
+
+
+def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
+    return rx.box(
+        rx.text(thread.title, size="2", class_name="thread-title"),
+        rx.text(thread.thread_id.to(str)[:8], size="1", class_name="dim"),
+        on_click=ChatState.open_thread(thread.thread_id),
+        class_name="thread-item",
+        data_testid=testids.THREAD_ITEM,
+        data_thread_id=thread.thread_id,
+        data_current=(thread.thread_id == ChatState.thread_id).to_string(),
+    )
+
+
+def thread_list() -> rx.Component:
+    return rx.vstack(
+        rx.button(
+            rx.icon("plus", size=14),
+            "New thread",
+            variant="soft",
+            width="100%",
+            disabled=ChatState.is_running,
+            on_click=ChatState.handle_new_thread_click,
+            data_testid=testids.NEW_THREAD,
+        ),
+        rx.text("Threads", size="1", weight="bold", color=rx.color("gray", 10)),
+        rx.box(rx.foreach(ChatState.threads, _thread_item), class_name="thread-scroller"),
+        class_name="thread-list",
+        spacing="2",
+    )
