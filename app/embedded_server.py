@@ -68,19 +68,38 @@ class DemoServer:
     process: subprocess.Popen
     workdir: Path
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         stop_process_group(self.process)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def kill(self) -> None:
+        """Stop it abruptly, as a crash would: open streams break mid-frame."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def restart(self, timeout: float = 60.0) -> None:
+        """Start a fresh server (empty, as the in-memory runtime is) on the same port."""
+        self.stop()
+        self.process, self.workdir = _spawn(self.port)
+        wait_until_ready(f"{self.url}/ok", self.process, timeout)
+
+
+def _spawn(port: int) -> tuple[subprocess.Popen, Path]:
+    workdir = Path(tempfile.mkdtemp(prefix="langgraph-demo-"))
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    command = [sys.executable, "-m", "demo_agent.serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workdir", str(workdir)]
+    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True), workdir
 
 
 def start_demo_server(port: int | None = None, timeout: float = 60.0) -> DemoServer:
     """Start the demo agent's LangGraph server on a free loopback port and wait for it."""
     port = port or free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="langgraph-demo-"))
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    command = [sys.executable, "-m", "demo_agent.serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workdir", str(workdir)]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+    process, workdir = _spawn(port)
     server = DemoServer(url=f"http://127.0.0.1:{port}", process=process, workdir=workdir)
     try:
         wait_until_ready(f"{server.url}/ok", process, timeout)

@@ -11,7 +11,7 @@ from typing import Any, Self
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
-from .errors import NotFoundError, ServerUnreachableError, StreamInterruptedError, status_error
+from .errors import APIStatusError, ServerUnreachableError, StreamInterruptedError, status_error
 from .schema import Assistant, Run, StreamPart, Thread, ThreadState
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, read=60.0)  # streams get a heartbeat every 5 s
@@ -121,7 +121,7 @@ class LangGraphClient:
         still going), it rejoins the run's stream, up to ``len(retry_delays)`` times in a row,
         yielding a ``reconnecting`` part before each try. A rejoin replays the run from its
         first event, because the server's event ids are not unique and resuming after the last
-        one can skip events; the parts already yielded are skipped by position.
+        one can skip events; parts already yielded are dropped (same id, same data).
         """
         stream = self.stream_run(thread_id, assistant_id, input, stream_resumable=True)
         return self._reconnecting(thread_id, stream, None, retry_delays)
@@ -145,22 +145,27 @@ class LangGraphClient:
         run_id: str | None,
         retry_delays: Sequence[float],
     ) -> AsyncIterator[StreamPart]:
-        yielded = failures = 0
+        # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``): a part counts as
+        # already yielded when an earlier part had the same id and the same data. That drops
+        # a rejoin's replay and the duplicate the server sends where its replay meets the
+        # live stream.
+        seen: dict[str, list[Any]] = {}
+        failures = 0
         while True:
             try:
-                position = 0
                 async for part in stream:
                     if part.event == "end":
                         if run_id and await self._run_is_active(thread_id, run_id):
                             raise StreamInterruptedError("the stream closed while the run went on")
                         yield part
                         return
-                    position += 1
-                    if position <= yielded:
-                        continue  # replayed: already yielded before the rejoin
+                    if part.id is not None:
+                        same_id = seen.setdefault(part.id, [])
+                        if part.data in same_id:
+                            continue
+                        same_id.append(part.data)
                     if part.event == "metadata" and isinstance(part.data, dict):
                         run_id = run_id or part.data.get("run_id")
-                    yielded += 1
                     failures = 0
                     yield part
             except (StreamInterruptedError, ServerUnreachableError) as exc:
@@ -173,10 +178,11 @@ class LangGraphClient:
                 stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
 
     async def _run_is_active(self, thread_id: str, run_id: str) -> bool:
+        """Whether the run still goes on; NotFoundError when the server lost it (a restart)."""
         try:
             run = await self.get_run(thread_id, run_id)
-        except NotFoundError:
-            return False
+        except APIStatusError:
+            raise
         except httpx.HTTPError as exc:
             raise StreamInterruptedError(f"could not check the run's status: {exc}") from exc
         return run.get("status") in ACTIVE_RUN_STATUSES

@@ -326,16 +326,16 @@ async def _follow(state: ChatState, open_stream):
     try:
         settings = load_settings()
         async with _client(settings) as client:
-            await _consume(state, await open_stream(client, settings), tree)
+            parts = await open_stream(client, settings)
+            async with state:
+                thread_id = state.thread_id
+            yield _show_thread_in_url(thread_id)
+            await _consume(state, parts, tree)
         outcome, error = "done", None
     except RunFailed as exc:
         outcome, error = "error", str(exc)
     except NotFoundError as exc:
-        lost = " (did the server restart?)" if tree.run_id else ""
-        outcome, error = (
-            "error",
-            f"The LangGraph server no longer knows this run{lost}: {exc.detail}",
-        )
+        outcome, error = "error", _lost_run_text(exc.detail)
     except (httpx.HTTPError, SettingsError) as exc:
         outcome, error = "error", _error_text(exc)
     except Exception as exc:  # the UI must end every run in a readable state
@@ -451,9 +451,15 @@ def _error_text(exc: Exception) -> str:
 
 def _run_error_text(data: object) -> str:
     if isinstance(data, dict):
-        kind, message = data.get("error", "Error"), data.get("message", "")
+        kind, message = data.get("error", "Error"), str(data.get("message", ""))
+        if kind == "HTTPException" and message.startswith("404"):
+            return _lost_run_text(message)  # a rejoined run the server no longer has
         return f"The run failed: {kind}: {message}" if message else f"The run failed: {kind}"
     return f"The run failed: {data}"
+
+
+def _lost_run_text(detail: str) -> str:
+    return f"The LangGraph server no longer knows this run (did it restart?): {detail}"
 
 
 def _note_for(part: StreamPart) -> str:

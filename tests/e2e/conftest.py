@@ -23,6 +23,8 @@ from app.embedded_server import (
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 APP_START_TIMEOUT = 600  # the first start installs the frontend's packages and builds it
+#: Sent by the app's backend as x-api-key; the demo server ignores it, the browser must never see it.
+API_KEY = "lg-e2e-secret-7f3a9c"
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +56,12 @@ def demo_server() -> Iterator[DemoServer]:
 def app_url(demo_server: DemoServer) -> Iterator[str]:
     """The app, started the way `make run` starts it, talking to the demo server."""
     port = free_port()
-    env = {**os.environ, "LANGGRAPH_API_URL": demo_server.url, "PORT": str(port)}
+    env = {
+        **os.environ,
+        "LANGGRAPH_API_URL": demo_server.url,
+        "LANGGRAPH_API_KEY": API_KEY,
+        "PORT": str(port),
+    }
     env.pop("LANGGRAPH_ASSISTANT_ID", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "app.launcher"], cwd=REPO_ROOT, env=env, start_new_session=True
@@ -73,10 +80,15 @@ def chat(page: Page, app_url: str) -> Iterator[Page]:
     """A fresh tab on the app, hydrated (its websocket is up), failing on any page error."""
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(app_url)
-    expect(page.locator("[data-hydrated='true']")).to_be_visible(timeout=30_000)
+    open_app(page, app_url)
     yield page
     assert not errors, f"the page raised: {errors}"
+
+
+def open_app(page: Page, url: str) -> None:
+    """Go to ``url`` and wait until the page's websocket is up."""
+    page.goto(url)
+    expect(page.locator("[data-hydrated='true']")).to_be_visible(timeout=30_000)
 
 
 def ask(page: Page, question: str) -> None:

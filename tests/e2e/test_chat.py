@@ -3,7 +3,7 @@
 from playwright.sync_api import Page, expect
 
 from app import testids
-from tests.e2e.conftest import ask, wait_for_status
+from tests.e2e.conftest import ask, open_app, wait_for_status
 
 # Records, in the page itself, every text the streamed answer shows and every run status,
 # so the test sees each step however fast the stream is.
@@ -82,8 +82,7 @@ def test_a_second_question_continues_the_same_thread(chat: Page):
 
 def test_each_tab_has_its_own_conversation(chat: Page):
     other = chat.context.new_page()
-    other.goto(chat.url)
-    expect(other.locator("[data-hydrated='true']")).to_be_visible()
+    open_app(other, chat.url)
     ask(chat, "What's the weather in London?")
     wait_for_status(chat, "done")
     expect(messages(other, "user")).to_have_count(0)

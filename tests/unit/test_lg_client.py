@@ -307,3 +307,19 @@ def test_a_lost_run_raises_not_found_when_rejoined():
 
     with pytest.raises(NotFoundError):
         reconnecting_parts(handler)
+
+
+def test_a_joined_stream_drops_the_duplicate_where_replay_meets_live_events():
+    duplicated = RUN_FRAMES[:4] + RUN_FRAMES[3:]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/stream"):
+            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(duplicated))
+        return httpx.Response(200, json={"run_id": "r1", "status": "success"})
+
+    async def collect() -> list[StreamPart]:
+        async with client_for(handler) as client:
+            return [part async for part in client.join_run_reconnecting("t1", "r1")]
+
+    parts = asyncio.run(collect())
+    assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
