@@ -20,6 +20,7 @@ from app.embedded_server import (
     stop_process_group,
     wait_until_ready,
 )
+from tests.e2e.cut_proxy import CutProxy
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 APP_START_TIMEOUT = 600  # the first start installs the frontend's packages and builds it
@@ -53,12 +54,22 @@ def demo_server() -> Iterator[DemoServer]:
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_server: DemoServer) -> Iterator[str]:
+def network(demo_server: DemoServer) -> Iterator[CutProxy]:
+    """The connection between the app and the LangGraph server, which tests can cut."""
+    proxy = CutProxy(demo_server.port)
+    try:
+        yield proxy
+    finally:
+        proxy.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(network: CutProxy) -> Iterator[str]:
     """The app, started the way `make run` starts it, talking to the demo server."""
     port = free_port()
     env = {
         **os.environ,
-        "LANGGRAPH_API_URL": demo_server.url,
+        "LANGGRAPH_API_URL": network.url,
         "LANGGRAPH_API_KEY": API_KEY,
         "PORT": str(port),
     }

@@ -7,6 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 from app import testids
 from app.embedded_server import DemoServer
 from tests.e2e.conftest import API_KEY, ask, open_app, wait_for_status
+from tests.e2e.cut_proxy import CutProxy
 
 # The demo model echoes `repeat:` text a word at a time (30 ms each): about 4.5 s here.
 SLOW_WORDS = " ".join(f"word{i}" for i in range(150))
@@ -52,6 +53,17 @@ def test_a_thread_link_opened_mid_run_rejoins_the_run(chat: Page, browser: Brows
     expect(other.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION])
     expect_complete_slow_answer(other)
     other.context.close()
+
+
+def test_a_dropped_connection_to_the_server_is_rejoined_without_losing_anything(
+    chat: Page, network: CutProxy
+):
+    ask(chat, SLOW_QUESTION)
+    wait_for_partial_answer(chat)
+    assert network.cut() > 0
+
+    expect(chat.get_by_text("rejoining the run")).to_be_visible()
+    expect_complete_slow_answer(chat)
 
 
 def test_stop_cancels_the_run_and_keeps_the_partial_answer(chat: Page):
@@ -104,9 +116,11 @@ def test_a_server_crash_mid_run_is_reported_and_the_app_recovers(
     expect(chat.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION])
     expect(assistant(chat).last).to_contain_text("word5")  # the partial answer stays
 
-    ask(chat, "What's the weather in SF?")
+    chat.get_by_test_id(testids.RETRY_BUTTON).click()  # the same question, on the new server
     wait_for_status(chat, "done")
-    expect(assistant(chat).last).to_contain_text("60 degrees and foggy")
+    expect(chat.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION, SLOW_QUESTION])
+    expect(assistant(chat).last).to_have_text(SLOW_WORDS)
+    expect(chat.get_by_text("starts a new thread")).to_be_visible()
 
 
 def test_html_and_scripts_in_model_output_stay_inert_text(chat: Page):
