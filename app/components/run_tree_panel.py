@@ -9,8 +9,12 @@ from app.state import ChatState
 KIND_COLORS = {"chain": "gray", "chat_model": "violet", "llm": "violet", "tool": "orange"}
 
 
-def _status_dot(status: rx.Var[str]) -> rx.Component:
-    return rx.box(class_name="status-dot", data_status=status, title=status)
+def _status_dot(row: rx.Var[TreeRow]) -> rx.Component:
+    return rx.box(
+        class_name="status-dot",
+        data_status=row.status,
+        title=rx.cond(row.error != "", row.status + ": " + row.error, row.status),
+    )
 
 
 def _waterfall_bar(row: rx.Var[TreeRow]) -> rx.Component:
@@ -31,7 +35,7 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
     return rx.el.details(
         rx.el.summary(
             rx.box(
-                _status_dot(row.status),
+                _status_dot(row),
                 rx.badge(
                     rx.cond(row.is_root, "graph", row.kind),
                     color_scheme=rx.match(row.kind, *KIND_COLORS.items(), "blue"),
@@ -70,10 +74,17 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
 
 
 def _detail_row(detail: rx.Var[DetailRow]) -> rx.Component:
-    return rx.box(
-        rx.text(detail.label, size="1", weight="bold", color=rx.color("gray", 11)),
-        rx.el.pre(detail.value, class_name="payload"),
-        class_name="detail-row",
+    """Short values on one line; payloads (inputs, outputs, metadata) as folded blocks."""
+    label = rx.text(detail.label, size="1", weight="bold", color=rx.color("gray", 11))
+    return rx.cond(
+        detail.is_block,
+        rx.el.details(
+            rx.el.summary(label),
+            rx.el.pre(detail.value, class_name="payload"),
+            open=detail.label != "Metadata",
+            class_name="detail-row",
+        ),
+        rx.box(label, rx.code(detail.value, size="1"), class_name="detail-row inline"),
     )
 
 
