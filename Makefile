@@ -29,6 +29,7 @@ help:
 	@echo "make run    serve the app at http://$(HOST):$(PORT) (a demo LangGraph server too,"
 	@echo "            unless LANGGRAPH_API_URL is set)"
 	@echo "make test   install what is missing and run the unit and end-to-end tests"
+	@echo "make bench  the app against the raw stream; writes the table into README.md"
 	@echo "make lint   ruff check and format check"
 
 $(VENV)/.installed: requirements.txt
@@ -58,6 +59,9 @@ test-unit: $(VENV)/.installed
 
 test-e2e: install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q
+
+bench: install $(CHROMIUM)
+	$(PY) -m tests.benchmark --update-readme
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -107,3 +107,21 @@ def start_demo_server(port: int | None = None, timeout: float = 60.0) -> DemoSer
         server.stop()
         raise
     return server
+
+
+def start_app(
+    api_url: str, port: int, extra_env: dict[str, str] | None = None, timeout: float = 600.0
+) -> subprocess.Popen:
+    """Start the app as ``make run`` does (``python -m app.launcher``), talking to ``api_url``,
+    and wait until page and websocket answer. The first start builds the frontend: slow."""
+    env = {**os.environ, **(extra_env or {}), "LANGGRAPH_API_URL": api_url, "PORT": str(port)}
+    command = [sys.executable, "-m", "app.launcher"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(f"{url}/ping", process, timeout)
+        wait_until_ready(f"{url}/", process, timeout)
+    except BaseException:
+        stop_process_group(process)
+        raise
+    return process

@@ -4,8 +4,6 @@ and the system's Chromium driven by pytest-playwright."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,17 +11,15 @@ from playwright.sync_api import Page, expect
 
 from app import testids
 from app.embedded_server import (
-    REPO_ROOT,
     DemoServer,
     free_port,
+    start_app,
     start_demo_server,
     stop_process_group,
-    wait_until_ready,
 )
 from tests.e2e.cut_proxy import CutProxy
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-APP_START_TIMEOUT = 600  # the first start installs the frontend's packages and builds it
 #: Sent by the app's backend as x-api-key; the demo server ignores it, the browser must never see it.
 API_KEY = "lg-e2e-secret-7f3a9c"
 
@@ -67,21 +63,9 @@ def network(demo_server: DemoServer) -> Iterator[CutProxy]:
 def app_url(network: CutProxy) -> Iterator[str]:
     """The app, started the way `make run` starts it, talking to the demo server."""
     port = free_port()
-    env = {
-        **os.environ,
-        "LANGGRAPH_API_URL": network.url,
-        "LANGGRAPH_API_KEY": API_KEY,
-        "PORT": str(port),
-    }
-    env.pop("LANGGRAPH_ASSISTANT_ID", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.launcher"], cwd=REPO_ROOT, env=env, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
+    process = start_app(network.url, port, {"LANGGRAPH_API_KEY": API_KEY})
     try:
-        wait_until_ready(f"{url}/ping", process, APP_START_TIMEOUT)
-        wait_until_ready(f"{url}/", process, APP_START_TIMEOUT)
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop_process_group(process)
 

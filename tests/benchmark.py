@@ -1,0 +1,354 @@
+"""``make bench``: the app in headless Chromium against the raw stream, on the real server.
+
+For each case it runs the same question two ways and prints one table:
+- the limit: our httpx-sse client reading the run (time to first token, to last event);
+- the app: the question sent from the page (first token visible, final text and finished tree
+  visible, websocket bytes received, longest main-thread task, the app's peak memory).
+Lags are measured inside the app's own run: resumable runs stamp every frame with the server's
+epoch-ms, and the page records epoch-ms too (same machine clock), so "visible N ms after the
+server emitted it" carries no queue noise. ``--update-readme`` writes the table into README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import dataclasses
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+from app import testids
+from app.embedded_server import (
+    REPO_ROOT,
+    free_port,
+    start_app,
+    start_demo_server,
+    stop_process_group,
+)
+from app.lg_client import LangGraphClient
+from app.run_tree import RunTree, build_rows
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CASES = [
+    ("demo question", "What's the weather in SF?", 1),
+    ("2,000 tokens", "stream 2000 tokens", 1),
+    ("10,000 tokens", "stream 10000 tokens", 1),
+    ("5 sessions × 2,000", "stream 2000 tokens", 5),
+]
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# Installed in the page before sending: records when the answer first shows, when the final
+# text and the finished tree show, and the longest main-thread task.
+PAGE_PROBE = """(expectedEnd) => {
+  const b = window.__bench = {sent: null, first: null, final: null, longest: 0};
+  const now = () => performance.timeOrigin + performance.now();
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) b.longest = Math.max(b.longest, e.duration);
+  }).observe({type: "longtask", buffered: false});
+  document.querySelector('[data-testid="send-button"]')
+    .addEventListener("click", () => { b.sent = now(); }, {capture: true});
+  const check = () => {
+    const answers = document.querySelectorAll('[data-testid="message"][data-role="assistant"]');
+    const last = answers[answers.length - 1];
+    const text = last ? last.textContent.trim() : "";
+    if (b.sent && b.first === null && text) b.first = now();
+    if (b.final !== null || !text.endsWith(expectedEnd)) return;
+    const status = document.querySelector('[data-testid="run-status"]').dataset.status;
+    const open = document.querySelectorAll('[data-testid="tree-node"][data-status="running"]');
+    if (status === "done" && open.length === 0) b.final = now();
+  };
+  new MutationObserver(check).observe(document.body,
+    {subtree: true, childList: true, characterData: true, attributes: true});
+}"""
+
+
+@dataclass
+class RawResult:
+    first_token_s: float
+    last_event_s: float
+    answer_chars: int
+    tree_json_bytes: int
+
+
+@dataclass
+class AppResult:
+    first_visible_s: float
+    final_visible_s: float
+    first_lag_ms: float  # first token visible - server emitted it
+    final_lag_ms: float  # final text and tree visible - server emitted the last event
+    ws_bytes: int
+    longest_task_ms: float
+
+
+async def raw_run(api_url: str, question: str) -> RawResult:
+    """One run read by our client as fast as it can: the limit."""
+    async with LangGraphClient(api_url) as client:
+        thread_id = (await client.create_thread())["thread_id"]
+        tree, first, last = RunTree(), None, 0.0
+        start = time.perf_counter()
+        stream = client.stream_run(thread_id, "agent", {"messages": [_human(question)]})
+        async for part in stream:
+            now = time.perf_counter() - start
+            if part.event == "events":
+                tree.apply(part.data, now)
+                if first is None and part.data.get("event") == "on_chat_model_stream":
+                    first = now if tree.model_runs()[-1].streamed_text else None
+            if part.event != "end":
+                last = now
+        tree.finish("done")
+        answer = tree.model_runs()[-1].streamed_text
+        rows = [dataclasses.asdict(row) for row in build_rows(tree, last)]
+        return RawResult(first or last, last, len(answer), len(json.dumps(rows)))
+
+
+async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float]:
+    """Epoch-ms at which the server emitted the thread's last run's first token and last event."""
+    async with LangGraphClient(api_url) as client:
+        run = (await client._request("GET", f"/threads/{thread_id}/runs"))[0]
+        first = last = None
+        async for part in client.join_run_stream(thread_id, run["run_id"], last_event_id="0"):
+            if part.id is None:
+                continue
+            stamp = float(part.id.split("-")[0])
+            is_token = part.event == "events" and part.data.get("event") == "on_chat_model_stream"
+            if is_token and first is None and _chunk_text(part.data):
+                first = stamp
+            last = stamp
+        return first or last, last
+
+
+def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) -> list[AppResult]:
+    """Send ``question`` from every page at once; measure each page's run."""
+    sockets: dict[int, list[int]] = {id(page): [0] for page in pages}
+    for page in pages:
+        counter = sockets[id(page)]
+        page.evaluate(PAGE_PROBE, expected_end)
+        page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
+        counter[0] = 0
+    for page in pages:
+        page.get_by_test_id(testids.SEND_BUTTON).click()
+    results = []
+    for page in pages:
+        page.wait_for_function("window.__bench.final !== null", timeout=300_000)
+        probe = page.evaluate("window.__bench")
+        thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
+        first_stamp, last_stamp = run_async(server_stamps(api_url, thread_id))
+        results.append(
+            AppResult(
+                first_visible_s=(probe["first"] - probe["sent"]) / 1000,
+                final_visible_s=(probe["final"] - probe["sent"]) / 1000,
+                first_lag_ms=probe["first"] - first_stamp,
+                final_lag_ms=probe["final"] - last_stamp,
+                ws_bytes=page.__dict__["ws_bytes"][0],
+                longest_task_ms=probe["longest"],
+            )
+        )
+    return results
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end from sync code that already has a loop (Playwright's)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def open_page(browser, app_url: str) -> Page:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    received = [0]
+    page.__dict__["ws_bytes"] = received
+
+    def on_socket(ws) -> None:
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+
+    page.on("websocket", on_socket)
+    page.goto(app_url)
+    page.locator("[data-hydrated='true']").wait_for(timeout=60_000)
+    return page
+
+
+def stop_latency_ms(browser, app_url: str) -> float:
+    """Click Stop one second into a 10,000-token stream: ms until the page says cancelled."""
+    page = open_page(browser, app_url)
+    page.get_by_test_id(testids.COMPOSER_INPUT).fill("stream 10000 tokens")
+    page.get_by_test_id(testids.SEND_BUTTON).click()
+    page.locator('[data-role="assistant"]').first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    start = time.perf_counter()
+    page.get_by_test_id(testids.STOP_BUTTON).click()
+    page.locator('[data-testid="run-status"][data-status="cancelled"]').wait_for(timeout=60_000)
+    latency = (time.perf_counter() - start) * 1000
+    page.context.close()
+    return latency
+
+
+def peak_rss_mb(process_group: int) -> float:
+    """The largest peak resident memory (VmHWM) among the app's processes."""
+    peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if os.getpgid(int(status.parent.name)) != process_group:
+                continue
+            match = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
+        except (OSError, ProcessLookupError):
+            continue
+        if match:
+            peak = max(peak, int(match[1]))
+    return peak / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the app against the raw stream.")
+    parser.add_argument("--update-readme", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="only the demo question, once")
+    args = parser.parse_args()
+    cases = CASES[:1] if args.smoke else CASES
+
+    server = start_demo_server()
+    app_port = free_port()
+    app = start_app(server.url, app_port)
+    app_url = f"http://127.0.0.1:{app_port}"
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            for name, question, sessions in cases:
+                raw = run_async(_raw_concurrently(server.url, question, sessions))
+                pages = [open_page(browser, app_url) for _ in range(sessions)]
+                expected_end = _expected_end(question)
+                results = app_runs(pages, question, server.url, expected_end)
+                for page in pages:
+                    page.context.close()
+                rows.append((name, raw, results))
+                print(f"measured: {name}", file=sys.stderr, flush=True)
+            stop_ms = None if args.smoke else stop_latency_ms(browser, app_url)
+            browser.close()
+        memory = peak_rss_mb(app.pid)
+    finally:
+        stop_process_group(app)
+        server.stop()
+
+    table = render_table(rows, stop_ms, memory)
+    print(table)
+    if args.update_readme:
+        update_readme(table)
+    return 0
+
+
+async def _raw_concurrently(api_url: str, question: str, sessions: int) -> list[RawResult]:
+    return list(await asyncio.gather(*(raw_run(api_url, question) for _ in range(sessions))))
+
+
+def render_table(rows, stop_ms: float | None, memory_mb: float) -> str:
+    revision = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    lines = [
+        (
+            f"Revision `{revision}`, {os.cpu_count()} cores ({cpu}), {platform.system()} "
+            f"{platform.machine()}, Python {platform.python_version()}, headless Chromium. "
+            "Times from sending the question; lags against the server's own emission stamps."
+        ),
+        "",
+        (
+            "| case | raw first token | raw last event | app first token | app final + tree "
+            "| first-token lag | final lag | app/raw | ws bytes | 3×(text+tree) | longest task |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, raws, apps in rows:
+        for index, (raw, app) in enumerate(zip(raws, apps, strict=True)):
+            label = name if len(apps) == 1 else f"{name} #{index + 1}"
+            budget = 3 * (raw.answer_chars + raw.tree_json_bytes)
+            lines.append(
+                f"| {label} | {raw.first_token_s:.2f} s | {raw.last_event_s:.2f} s "
+                f"| {app.first_visible_s:.2f} s | {app.final_visible_s:.2f} s "
+                f"| {_mark(app.first_lag_ms, 50)} | {_mark(app.final_lag_ms, 150)} "
+                f"| {_ratio(app.final_visible_s, raw.last_event_s, len(apps))} "
+                f"| {_mark_bytes(app.ws_bytes, budget)} | {budget:,} "
+                f"| {_mark(app.longest_task_ms, 100)} |"
+            )
+    worst = max(app.longest_task_ms for _, _, apps in rows for app in apps)
+    lines += [
+        "",
+        f"App peak memory (largest VmHWM among its processes): {memory_mb:.0f} MB. "
+        f"Longest main-thread task over all cases: {worst:.0f} ms."
+        + (
+            f" Stop clicked 1 s into a 10,000-token stream: cancelled in {stop_ms:.0f} ms."
+            if stop_ms
+            else ""
+        ),
+        (
+            "Targets: first-token lag ≤ 50 ms, final lag ≤ 150 ms, ws bytes ≤ 3×(text+tree), "
+            "no task over 100 ms, concurrent sessions within 1.3× of raw; ✗ marks a miss."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(table: str) -> None:
+    readme = REPO_ROOT / "README.md"
+    text = readme.read_text()
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    readme.write_text(text[:start] + "\n" + table + "\n" + text[end:])
+
+
+def _mark(value_ms: float, limit_ms: float) -> str:
+    return f"{value_ms:.0f} ms" + (" ✗" if value_ms > limit_ms else "")
+
+
+def _mark_bytes(value: int, budget: int) -> str:
+    return f"{value:,}" + (" ✗" if value > budget else "")
+
+
+def _ratio(app_s: float, raw_s: float, sessions: int) -> str:
+    ratio = app_s / raw_s
+    return f"{ratio:.2f}×" + (" ✗" if sessions > 1 and ratio > 1.3 else "")
+
+
+def _expected_end(question: str) -> str:
+    match = re.search(r"stream (\d+) tokens", question)
+    return f"word{match[1]}" if match else "heading out."
+
+
+def _human(text: str) -> dict:
+    return {"role": "human", "content": text}
+
+
+def _chunk_text(event: dict) -> str:
+    chunk = event.get("data", {}).get("chunk", {})
+    content = chunk.get("content", "") if isinstance(chunk, dict) else ""
+    return content if isinstance(content, str) else json.dumps(content)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
