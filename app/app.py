@@ -24,5 +24,5 @@ def index() -> rx.Component:
     )
 
 
-app = rx.App(stylesheets=["/app.css"])
+app = rx.App(stylesheets=["/app.css"], head_components=[rx.script(src="/live_text.js")])
 app.add_page(index, title="LangGraph run inspector", on_load=ChatState.handle_page_load)

@@ -79,11 +79,12 @@ def chat_message(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def streaming_message() -> rx.Component:
-    """The answer being streamed: a small var of its own, updated a few times a second."""
+    """The answer being streamed: plain text filled by assets/live_text.js, which receives
+    only the new text on each flush. It becomes a markdown bubble when the model call ends."""
     return rx.cond(
-        ChatState.streaming_text != "",
+        ChatState.streaming_run_id != "",
         rx.box(
-            _markdown(ChatState.streaming_text),
+            rx.el.div(class_name="live-text", data_live_run_id=ChatState.streaming_run_id),
             data_testid=testids.MESSAGE,
             data_role="assistant",
             data_run_id=ChatState.streaming_run_id,

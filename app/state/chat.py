@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 import reflex as rx
+from reflex.event import EventSpec
 
 from app.lg_client import (
     APIStatusError,
@@ -36,6 +38,7 @@ FLUSHES_PER_SECOND = 20
 TREE_TICK_SECONDS = 0.5
 MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
+MODEL_STREAM_EVENTS = ("on_chat_model_stream", "on_llm_stream")
 
 
 @dataclass
@@ -55,9 +58,8 @@ class ChatState(rx.State):
     """One browser tab's conversation with the deployment."""
 
     messages: list[ChatMessage] = []
-    # The answer being streamed lives in small vars of its own, not in ``messages``,
-    # so each flush sends only the growing text.
-    streaming_text: str = ""
+    # The answer being streamed is not a var: Reflex would re-send all of it on every flush.
+    # Each flush sends only the new text to assets/live_text.js, into the bubble of this run.
     streaming_run_id: str = ""
     status: str = "idle"  # idle | running | done | error | cancelled
     error_message: str = ""
@@ -81,6 +83,7 @@ class ChatState(rx.State):
     _tree_sent_at: float = 0.0
     _question: str = ""
     _stop_requested: bool = False
+    _live_text: str = ""
 
     @rx.var
     def is_running(self) -> bool:
@@ -98,6 +101,9 @@ class ChatState(rx.State):
         async with self:
             wanted = self.router.url.query_parameters.get("thread", "")
             current, running = self.thread_id, self.status == "running"
+            live = (self.streaming_run_id, self._live_text)
+        if running and live[0]:
+            yield _live_text_script("reset", *live)  # a reload mid-answer: the text so far
         try:
             settings = load_settings()
             async with _client(settings) as client:
@@ -162,7 +168,7 @@ class ChatState(rx.State):
     def _reset_conversation(self, thread_id: str) -> None:
         self.thread_id, self.run_id = thread_id, ""
         self.messages, self.stream_notes = [], []
-        self.streaming_text = self.streaming_run_id = ""
+        self.streaming_run_id, self._live_text = "", ""
         self.status, self.error_message = "idle", ""
         self.run_ids, self.viewed_run_id, self.selected_run_id = [], "", ""
         self.tree_rows, self.selected_details = [], []
@@ -267,10 +273,11 @@ class ChatState(rx.State):
             self.run_ids.append(tree.run_id)
         self.viewed_run_id = tree.run_id
 
-    def _flush(self, tree: RunTree) -> None:
-        """Copy what the run has produced so far into the vars the browser sees."""
+    def _flush(self, tree: RunTree) -> list[EventSpec]:
+        """Copy what the run has produced so far into the vars the browser sees; returns the
+        script that appends the live answer's new text."""
         if not tree.run_id:
-            return
+            return []
         self._trees[tree.run_id] = tree
         run_msgs = run_messages(tree)
         live = run_msgs[-1] if run_msgs and _is_live_answer(run_msgs[-1]) else None
@@ -278,11 +285,16 @@ class ChatState(rx.State):
         kept = [m for m in self.messages if not m.run_id or tree.get(m.run_id) is None]
         if kept + finished != self.messages:
             self.messages = kept + finished
-        text, text_run_id = (live.content, live.run_id) if live else ("", "")
-        if (self.streaming_text, self.streaming_run_id) != (text, text_run_id):
-            self.streaming_text, self.streaming_run_id = text, text_run_id
         if self.viewed_run_id == tree.run_id:
             self._refresh_tree_view(force=tree.is_finished)
+        if live is None:
+            self.streaming_run_id, self._live_text = "", ""
+            return []
+        sent = len(self._live_text) if live.run_id == self.streaming_run_id else 0
+        self.streaming_run_id, self._live_text = live.run_id, live.content
+        if len(live.content) == sent:
+            return []
+        return [_live_text_script("write", live.run_id, sent, live.content[sent:])]
 
     def _refresh_tree_view(self, force: bool = True) -> None:
         """Re-send the tree when its shape or a status changed; mere clock and token-count
@@ -293,8 +305,8 @@ class ChatState(rx.State):
         shape = [(row.run_id, row.parent_id, row.status) for row in flatten_rows(rows)]
         if force or shape != self._tree_shape or now - self._tree_sent_at >= TREE_TICK_SECONDS:
             self.tree_rows, self._tree_shape, self._tree_sent_at = rows, shape, now
-        node = tree.get(self.selected_run_id) if tree else None
-        self.selected_details = node_details(node, tree.started_at) if node else []
+            node = tree.get(self.selected_run_id) if tree else None
+            self.selected_details = node_details(node, tree.started_at) if node else []
 
     @rx.event
     def select_run(self, run_id: str):
@@ -330,7 +342,8 @@ async def _follow(state: ChatState, open_stream):
             async with state:
                 thread_id = state.thread_id
             yield _show_thread_in_url(thread_id)
-            await _consume(state, parts, tree)
+            async for script in _consume(state, parts, tree):
+                yield script
         outcome, error = "done", None
     except RunFailed as exc:
         outcome, error = "error", str(exc)
@@ -345,20 +358,24 @@ async def _follow(state: ChatState, open_stream):
         if outcome == "done" and state._stop_requested:
             outcome = "cancelled"
         tree.finish(outcome, error)
-        state._flush(tree)
+        scripts = state._flush(tree)
         state.status = outcome
         state.error_message = error or ""
         thread_id = state.thread_id
+    for script in scripts:
+        yield script
     yield _show_thread_in_url(thread_id)
 
 
-async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree) -> None:
-    """Fold stream parts into ``tree``, flushing to the browser at most FLUSHES_PER_SECOND."""
+async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree):
+    """Fold stream parts into ``tree``, flushing to the browser at most FLUSHES_PER_SECOND
+    (and at once when a model's first text arrives); yields the live-text scripts."""
     queue: asyncio.Queue[StreamPart | BaseException] = asyncio.Queue()
     reader = asyncio.create_task(_read_into(parts, queue))
     interval = 1.0 / FLUSHES_PER_SECOND
     loop = asyncio.get_running_loop()
-    last_flush, dirty, ended = 0.0, False, False
+    last_flush, dirty, ended, urgent = 0.0, False, False, False
+    shown: set[str] = set()  # model runs whose first text was flushed
     try:
         while not ended:
             timeout = max(0.0, last_flush + interval - loop.time()) if dirty else None
@@ -370,12 +387,15 @@ async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: Run
                 if isinstance(item, BaseException):
                     raise item
                 ended = await _apply_part(state, item, tree) or ended
+                urgent = urgent or _shows_first_text(item, tree, shown)
                 dirty = True
                 item = None if queue.empty() else queue.get_nowait()
-            if dirty and (ended or loop.time() >= last_flush + interval):
+            if dirty and (ended or urgent or loop.time() >= last_flush + interval):
                 async with state:
-                    state._flush(tree)
-                last_flush, dirty = loop.time(), False
+                    scripts = state._flush(tree)
+                for script in scripts:
+                    yield script
+                last_flush, dirty, urgent = loop.time(), False, False
     finally:
         reader.cancel()
 
@@ -409,6 +429,22 @@ async def _read_into(
             queue.put_nowait(part)
     except Exception as exc:  # noqa: BLE001 - handed to the consumer, which raises it
         queue.put_nowait(exc)
+
+
+def _shows_first_text(part: StreamPart, tree: RunTree, shown: set[str]) -> bool:
+    """Whether ``part`` gave a model run its first text (worth a flush right away)."""
+    if part.event != "events" or part.data.get("event") not in MODEL_STREAM_EVENTS:
+        return False
+    run_id = str(part.data.get("run_id", ""))
+    node = tree.get(run_id)
+    if run_id in shown or node is None or not node.streamed_text:
+        return False
+    shown.add(run_id)
+    return True
+
+
+def _live_text_script(action: str, *args: object) -> EventSpec:
+    return rx.call_script(f"window.liveText.{action}({', '.join(map(json.dumps, args))})")
 
 
 def _client(settings: Settings) -> LangGraphClient:
