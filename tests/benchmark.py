@@ -137,12 +137,10 @@ async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float]:
 
 def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) -> list[AppResult]:
     """Send ``question`` from every page at once; measure each page's run."""
-    sockets: dict[int, list[int]] = {id(page): [0] for page in pages}
     for page in pages:
-        counter = sockets[id(page)]
         page.evaluate(PAGE_PROBE, expected_end)
         page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
-        counter[0] = 0
+        page.__dict__["ws_bytes"][0] = 0  # count only what this run sends
     for page in pages:
         page.get_by_test_id(testids.SEND_BUTTON).click()
     results = []
@@ -199,15 +197,22 @@ def stop_latency_ms(browser, app_url: str) -> float:
     return latency
 
 
-def peak_rss_mb(process_group: int) -> float:
-    """The largest peak resident memory (VmHWM) among the app's processes."""
-    peak = 0
-    for status in Path("/proc").glob("[0-9]*/status"):
+def peak_rss_mb(root_pid: int) -> float:
+    """The largest peak resident memory (VmHWM) among ``root_pid`` and its descendants."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if os.getpgid(int(status.parent.name)) != process_group:
-                continue
-            match = re.search(r"VmHWM:\s+(\d+) kB", status.read_text())
-        except (OSError, ProcessLookupError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    peak, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+        except OSError:
             continue
         if match:
             peak = max(peak, int(match[1]))
@@ -218,8 +223,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark the app against the raw stream.")
     parser.add_argument("--update-readme", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="only the demo question, once")
+    parser.add_argument("--only", help="only the cases whose name contains this text")
     args = parser.parse_args()
-    cases = CASES[:1] if args.smoke else CASES
+    cases = CASES[:1] if args.smoke else [c for c in CASES if not args.only or args.only in c[0]]
 
     server = start_demo_server()
     app_port = free_port()
@@ -238,7 +244,7 @@ def main() -> int:
                     page.context.close()
                 rows.append((name, raw, results))
                 print(f"measured: {name}", file=sys.stderr, flush=True)
-            stop_ms = None if args.smoke else stop_latency_ms(browser, app_url)
+            stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
             browser.close()
         memory = peak_rss_mb(app.pid)
     finally:

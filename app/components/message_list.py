@@ -23,9 +23,17 @@ def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Com
     )
 
 
+#: Longer answers show as plain text: parsing ~100 KB of markdown blocks the page for 100+ ms.
+MARKDOWN_LIMIT = 40_000
+
+
 def _markdown(text: rx.Var[str]) -> rx.Component:
     # use_raw=False: model output is text, never HTML that runs.
-    return rx.markdown(text, use_raw=False, class_name="answer")
+    return rx.cond(
+        text.length() > MARKDOWN_LIMIT,
+        rx.text(text, white_space="pre-wrap", class_name="answer"),
+        rx.markdown(text, use_raw=False, class_name="answer"),
+    )
 
 
 def user_message(message: rx.Var[ChatMessage]) -> rx.Component:

@@ -389,15 +389,20 @@ async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: Run
                 ended = await _apply_part(state, item, tree) or ended
                 urgent = urgent or _shows_first_text(item, tree, shown)
                 dirty = True
-                item = None if queue.empty() else queue.get_nowait()
+                due = ended or urgent or loop.time() >= last_flush + interval
+                item = None if due or queue.empty() else queue.get_nowait()
             if dirty and (ended or urgent or loop.time() >= last_flush + interval):
                 async with state:
                     scripts = state._flush(tree)
+                    stop = state._stop_requested
                 for script in scripts:
                     yield script
                 last_flush, dirty, urgent = loop.time(), False, False
+                if stop:
+                    return  # Stop was clicked: stop showing now; the server's cancel follows
     finally:
         reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)  # closes the HTTP stream
 
 
 async def _apply_part(state: ChatState, part: StreamPart, tree: RunTree) -> bool:
