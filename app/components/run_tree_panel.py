@@ -44,6 +44,10 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
                 ),
                 rx.text(row.name, class_name="node-name", size="2", title=row.run_id),
                 rx.cond(
+                    (row.step >= 0) & (row.name == row.langgraph_node),  # graph nodes only
+                    rx.text("step " + row.step.to_string(), size="1", class_name="dim"),
+                ),
+                rx.cond(
                     row.chunk_count > 0,
                     rx.text(row.chunk_count.to_string() + " tok", size="1", class_name="dim"),
                 ),
@@ -64,6 +68,7 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
         ),
         open=True,
         class_name="tree-node",
+        data_plumbing=row.is_plumbing.to_string(),
         data_testid=testids.TREE_NODE,
         data_run_id=row.run_id,
         data_parent_id=row.parent_id,

@@ -287,14 +287,14 @@ class ChatState(rx.State):
             self.messages = kept + finished
         if self.viewed_run_id == tree.run_id:
             self._refresh_tree_view(force=tree.is_finished)
-        if live is None:
-            self.streaming_run_id, self._live_text = "", ""
+        run_id, text = (live.run_id, live.content) if live else ("", "")
+        sent = len(self._live_text) if run_id == self.streaming_run_id else 0
+        self._live_text = text
+        if self.streaming_run_id != run_id:  # assigning a var sends it, even unchanged
+            self.streaming_run_id = run_id
+        if len(text) == sent:
             return []
-        sent = len(self._live_text) if live.run_id == self.streaming_run_id else 0
-        self.streaming_run_id, self._live_text = live.run_id, live.content
-        if len(live.content) == sent:
-            return []
-        return [_live_text_script("write", live.run_id, sent, live.content[sent:])]
+        return [_live_text_script("write", run_id, sent, text[sent:])]
 
     def _refresh_tree_view(self, force: bool = True) -> None:
         """Re-send the tree when its shape or a status changed; mere clock and token-count
@@ -306,7 +306,9 @@ class ChatState(rx.State):
         if force or shape != self._tree_shape or now - self._tree_sent_at >= TREE_TICK_SECONDS:
             self.tree_rows, self._tree_shape, self._tree_sent_at = rows, shape, now
             node = tree.get(self.selected_run_id) if tree else None
-            self.selected_details = node_details(node, tree.started_at) if node else []
+            details = node_details(node, tree.started_at) if node else []
+            if details != self.selected_details:
+                self.selected_details = details
 
     @rx.event
     def select_run(self, run_id: str):
