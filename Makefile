@@ -10,6 +10,7 @@ BUN_VERSION := 1.4.5
 HOST ?= 127.0.0.1
 PORT ?= 3000
 CHROMIUM ?= /usr/bin/chromium
+REDIS_SERVER := /usr/bin/redis-server
 
 # Network hygiene: nothing phones home; the npm registry is whatever npm is configured with.
 export REFLEX_TELEMETRY_ENABLED := false
@@ -23,12 +24,13 @@ export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
 export CHROMIUM
 export HOST PORT
 
-.PHONY: help install run test test-unit test-e2e bench lint format clean
+.PHONY: help install run run-prod test test-unit test-e2e test-scale bench lint format clean
 
 help:
 	@echo "make run    serve the app at http://$(HOST):$(PORT) (a demo LangGraph server too,"
 	@echo "            unless LANGGRAPH_API_URL is set)"
-	@echo "make test   install what is missing and run the unit and end-to-end tests"
+	@echo "make run-prod  the same with several workers sharing state in Redis"
+	@echo "make test   install what is missing and run the unit, end-to-end and scale tests"
 	@echo "make bench  the app against the raw stream; writes the table into README.md"
 	@echo "make lint   ruff check and format check"
 
@@ -49,16 +51,25 @@ $(CHROMIUM):
 		echo "No Chromium at $(CHROMIUM): install it or set CHROMIUM=/path/to/chromium"; exit 1; \
 	fi
 
+$(REDIS_SERVER):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+
 run: install
 	$(PY) -m app.launcher
 
-test: test-unit test-e2e
+run-prod: install $(REDIS_SERVER)
+	$(PY) -m app.launcher --redis
+
+test: test-unit test-e2e test-scale
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest tests/unit -q -p no:playwright
 
 test-e2e: install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q
+
+test-scale: install $(CHROMIUM) $(REDIS_SERVER)
+	$(PY) -m pytest tests/scale -q
 
 bench: install $(CHROMIUM)
 	$(PY) -m tests.benchmark --update-readme

@@ -7,6 +7,7 @@ from app.components.header import header
 from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel
 from app.components.thread_list import thread_list
+from app.operations import configure_logging, health_api
 from app.state import ChatState
 
 
@@ -19,10 +20,25 @@ def index() -> rx.Component:
             run_tree_panel(),
             class_name="columns",
         ),
+        # While a run streams, ask every 2 s whether its follower is alive (see check_run_alive).
+        rx.cond(
+            ChatState.is_running,
+            rx.moment(
+                interval=2000,
+                format="HH:mm:ss",
+                on_change=ChatState.check_run_alive,
+                display="none",
+            ),
+        ),
         class_name="page",
         data_hydrated=rx.State.is_hydrated.to_string(),
     )
 
 
-app = rx.App(stylesheets=["/app.css"], head_components=[rx.script(src="/live_text.js")])
+configure_logging()
+app = rx.App(
+    stylesheets=["/app.css"],
+    head_components=[rx.script(src="/live_text.js")],
+    api_transformer=health_api,
+)
 app.add_page(index, title="LangGraph run inspector", on_load=ChatState.handle_page_load)

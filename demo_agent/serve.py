@@ -17,6 +17,8 @@ from pathlib import Path
 
 from langgraph_api.cli import run_server
 
+from demo_agent.auth import API_KEY_ENV, HEADER_ENV
+
 AGENT_DIR = Path(__file__).resolve().parent
 REPO_ROOT = AGENT_DIR.parent
 QUIET_ENV = {
@@ -58,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="folder for the runtime's .langgraph_api files (default: a new temp dir)",
     )
+    parser.add_argument("--api-key", help="require this x-api-key on every request")
+    parser.add_argument(
+        "--require-header", metavar="NAME=VALUE", help="also require this header (a gateway's)"
+    )
     args = parser.parse_args(argv)
     if not port_is_free(args.host, args.port):
         print(f"demo_agent.serve: port {args.port} is in use", file=sys.stderr)
@@ -69,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="demo-agent-"))
     workdir.mkdir(parents=True, exist_ok=True)
     os.chdir(workdir)
+    auth = None
+    if args.api_key:
+        os.environ[API_KEY_ENV] = args.api_key
+        os.environ[HEADER_ENV] = args.require_header or ""
+        auth = {"path": f"{AGENT_DIR / 'auth.py'}:auth"}
     # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally so `finally` runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -80,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             n_jobs_per_worker=32,
             open_browser=False,
             disable_persistence=True,
+            auth=auth,
         )
     finally:
         if args.workdir is None:

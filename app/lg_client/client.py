@@ -133,10 +133,9 @@ class LangGraphClient:
         stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
         return self._reconnecting(thread_id, stream, run_id, retry_delays)
 
-    async def active_run(self, thread_id: str) -> Run | None:
-        """The thread's pending or running run, if it has one."""
-        runs = await self._request("GET", f"/threads/{thread_id}/runs")
-        return next((r for r in runs if r.get("status") in ACTIVE_RUN_STATUSES), None)
+    async def list_runs(self, thread_id: str, *, limit: int = 10) -> list[Run]:
+        """The thread's runs, newest first."""
+        return await self._request("GET", f"/threads/{thread_id}/runs", params={"limit": limit})
 
     async def _reconnecting(
         self,

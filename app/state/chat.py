@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 #: At most this many state updates a second reach the browser while a run streams.
 FLUSHES_PER_SECOND = 20
 TREE_TICK_SECONDS = 0.5
+HEARTBEAT_SECONDS = 1.0
+STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
 MODEL_STREAM_EVENTS = ("on_chat_model_stream", "on_llm_stream")
@@ -52,6 +55,10 @@ class ThreadSummary:
 
 class RunFailed(Exception):
     """The server reported ``event: error`` for the run."""
+
+
+class Superseded(Exception):
+    """Another task took over following the run (this one was thought dead)."""
 
 
 class ChatState(rx.State):
@@ -84,6 +91,12 @@ class ChatState(rx.State):
     _question: str = ""
     _stop_requested: bool = False
     _live_text: str = ""
+    # A thread's saved conversation while its latest run is replayed (open_thread).
+    _saved_messages: list[ChatMessage] = []
+    # The task following the current run, and when it last showed signs of life: a page
+    # notices a follower that died with its worker and starts another (check_run_alive).
+    _follower: str = ""
+    _heartbeat_at: float = 0.0
 
     @rx.var
     def is_running(self) -> bool:
@@ -122,7 +135,10 @@ class ChatState(rx.State):
 
     @rx.event(background=True)
     async def open_thread(self, thread_id: str):
-        """Show a thread's conversation; rejoin its run if one is going."""
+        """Show a thread's conversation and replay its latest run (going or over) for the tree.
+
+        This is also how a session comes back after its worker died: a new session opens the
+        thread named in the URL."""
         async with self:
             if self.status == "running":
                 return
@@ -130,24 +146,25 @@ class ChatState(rx.State):
         try:
             async with _client(load_settings()) as client:
                 state = await client.get_thread_state(thread_id)
-                active = await client.active_run(thread_id)
+                runs = await client.list_runs(thread_id, limit=1)
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.status, self.error_message = "error", _error_text(exc)
             return
         messages = thread_messages(state.get("values"))
         async with self:
-            if active:
-                # The run's own answers come back in its replayed events: keep what came before.
+            self.messages = messages
+            if runs:
+                # The run's answers come back with its events: show what came before them.
                 last_question = max(
                     (i for i, m in enumerate(messages) if m.role == "user"), default=-1
                 )
-                messages = messages[: last_question + 1]
+                self.messages, self._saved_messages = messages[: last_question + 1], messages
                 self.status, self._stop_requested = "running", False
-            self.messages = messages
+                self._heartbeat_at = time.time()
         yield _show_thread_in_url(thread_id)
-        if active:
-            yield ChatState.follow_run(active["run_id"])
+        if runs:
+            yield ChatState.follow_run(runs[0]["run_id"])
 
     @rx.event
     def handle_new_thread_click(self):
@@ -172,7 +189,7 @@ class ChatState(rx.State):
         self.status, self.error_message = "idle", ""
         self.run_ids, self.viewed_run_id, self.selected_run_id = [], "", ""
         self.tree_rows, self.selected_details = [], []
-        self._trees, self._question = {}, ""
+        self._trees, self._question, self._saved_messages = {}, "", []
 
     # sending, streaming, stopping
 
@@ -203,6 +220,7 @@ class ChatState(rx.State):
         self.messages.append(ChatMessage("user", question))
         self._question = question
         self._stop_requested = False
+        self._heartbeat_at = time.time()  # the follower's grace period to start
         self.status = "running"
         self.error_message = ""
         self.stream_notes = []
@@ -240,15 +258,36 @@ class ChatState(rx.State):
 
     @rx.event(background=True)
     async def follow_run(self, run_id: str):
-        """Rejoin a run that is already going (opened from the URL in a new tab, say)."""
+        """Rejoin a run from its first event: one already going when a thread is opened, or
+        one whose follower died with its worker. An empty ``run_id`` means the thread's latest."""
         async with self:
             thread_id = self.thread_id
 
         async def join(client: LangGraphClient, _settings: Settings) -> AsyncIterator[StreamPart]:
-            return client.join_run_reconnecting(thread_id, run_id)
+            runs = [] if run_id else await client.list_runs(thread_id)
+            if not run_id and not runs:
+                raise RunFailed("The run could not be found on the server any more.")
+            return client.join_run_reconnecting(thread_id, run_id or runs[0]["run_id"])
 
         async for event in _follow(self, join):
             yield event
+
+    @rx.event
+    def check_run_alive(self, _tick: str = ""):
+        """Called every few seconds while a run streams: rejoin it if its follower is gone."""
+        if self.status != "running" or time.time() - self._heartbeat_at < STALE_SECONDS:
+            return None
+        log.warning("run follower is gone", extra=self._log_ids())
+        if not self.thread_id:  # it died before the question reached the server
+            self.status = "error"
+            self.error_message = "The app restarted before your question was sent: send it again."
+            return None
+        self.stream_notes.append("The app lost track of this run (a restart?): rejoining it.")
+        self._heartbeat_at = time.time()  # the new follower's grace period
+        return ChatState.follow_run(self.run_id)
+
+    def _log_ids(self) -> dict[str, str]:
+        return {"thread_id": self.thread_id, "run_id": self.run_id}
 
     @rx.event(background=True)
     async def handle_stop_click(self):
@@ -336,7 +375,11 @@ async def _follow(state: ChatState, open_stream):
     ``open_stream(client, settings)`` returns the stream. Every way a run can end leaves a
     status, a readable error if any, and everything received so far on screen.
     """
-    tree = RunTree()
+    tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
+    async with state:
+        state._follower, state._heartbeat_at = follower, time.time()
+        thread_id = state.thread_id
+    log.info("following a run", extra={"thread_id": thread_id})
     try:
         settings = load_settings()
         async with _client(settings) as client:
@@ -344,9 +387,11 @@ async def _follow(state: ChatState, open_stream):
             async with state:
                 thread_id = state.thread_id
             yield _show_thread_in_url(thread_id)
-            async for script in _consume(state, parts, tree):
+            async for script in _consume(state, parts, tree, follower):
                 yield script
         outcome, error = "done", None
+    except Superseded:
+        return
     except RunFailed as exc:
         outcome, error = "error", str(exc)
     except NotFoundError as exc:
@@ -357,21 +402,41 @@ async def _follow(state: ChatState, open_stream):
         log.exception("run stream failed")
         outcome, error = "error", f"Unexpected error: {type(exc).__name__}: {exc}"
     async with state:
+        if state._follower != follower:
+            return
         if outcome == "done" and state._stop_requested:
             outcome = "cancelled"
         tree.finish(outcome, error)
         scripts = state._flush(tree)
+        if outcome == "done" and len(tree) == 0 and state._saved_messages:
+            state.messages, outcome = state._saved_messages, "idle"  # nothing could be replayed
+        state._saved_messages = []
         state.status = outcome
         state.error_message = error or ""
         thread_id = state.thread_id
+    log.info(
+        "run %s",
+        outcome,
+        extra={
+            "thread_id": thread_id,
+            "run_id": tree.run_id,
+            "status": outcome,
+            "nodes": len(tree),
+            "seconds": round(time.monotonic() - started, 3),
+            "error": error,
+        },
+    )
     for script in scripts:
         yield script
     yield _show_thread_in_url(thread_id)
 
 
-async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree):
+async def _consume(
+    state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree, follower: str
+):
     """Fold stream parts into ``tree``, flushing to the browser at most FLUSHES_PER_SECOND
-    (and at once when a model's first text arrives); yields the live-text scripts."""
+    (and at once when a model's first text arrives); yields the live-text scripts. Each flush,
+    and a heartbeat when the stream is quiet, also checks for Stop and for a newer follower."""
     queue: asyncio.Queue[StreamPart | BaseException] = asyncio.Queue()
     reader = asyncio.create_task(_read_into(parts, queue))
     interval = 1.0 / FLUSHES_PER_SECOND
@@ -380,7 +445,8 @@ async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: Run
     shown: set[str] = set()  # model runs whose first text was flushed
     try:
         while not ended:
-            timeout = max(0.0, last_flush + interval - loop.time()) if dirty else None
+            wake_at = last_flush + (interval if dirty else HEARTBEAT_SECONDS)
+            timeout = max(0.0, wake_at - loop.time())
             try:
                 item = await asyncio.wait_for(queue.get(), timeout)
             except TimeoutError:
@@ -393,9 +459,13 @@ async def _consume(state: ChatState, parts: AsyncIterator[StreamPart], tree: Run
                 dirty = True
                 due = ended or urgent or loop.time() >= last_flush + interval
                 item = None if due or queue.empty() else queue.get_nowait()
-            if dirty and (ended or urgent or loop.time() >= last_flush + interval):
+            due = ended or urgent or loop.time() >= last_flush + interval
+            if (dirty and due) or loop.time() >= last_flush + HEARTBEAT_SECONDS:
                 async with state:
-                    scripts = state._flush(tree)
+                    if state._follower != follower:
+                        raise Superseded
+                    state._heartbeat_at = time.time()
+                    scripts = state._flush(tree) if dirty else []
                     stop = state._stop_requested
                 for script in scripts:
                     yield script

@@ -1,0 +1,125 @@
+"""Scale fixtures: a real Redis server, the app on several workers, and a LangGraph server that
+checks an API key and a gateway header with its custom auth, as a production deployment would."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.embedded_server import (
+    DemoServer,
+    free_port,
+    start_app,
+    start_demo_server,
+    start_redis,
+    stop_process_group,
+)
+from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
+
+API_KEY = "lg-scale-secret-41d2"
+GATEWAY_HEADER = ("X-Gateway-Team", "demo")
+ASSISTANT_ID = "nested"  # a graph id other than the default "agent"
+
+
+@dataclass
+class RunningApp:
+    url: str
+    pid: int
+    log_path: Path
+
+    def log_lines(self) -> list[dict]:
+        """The app's JSON log lines (other output is skipped)."""
+        lines = []
+        for line in self.log_path.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                try:
+                    lines.append(json.loads(line))
+                except ValueError:
+                    continue
+        return lines
+
+    def worker_pids(self) -> list[int]:
+        """The backend worker processes (the grandchildren that serve requests)."""
+        children = _children()
+        reflex = [pid for pid in children.get(self.pid, []) if b"reflex" in _cmdline(pid)]
+        return [worker for pid in reflex for worker in children.get(pid, [])]
+
+    def busiest_worker(self) -> tuple[int, int]:
+        """The worker holding the most open browser connections, and how many it holds."""
+        port = self.url.rsplit(":", 1)[1]
+        listing = subprocess.run(
+            ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        counts = Counter(int(pid) for pid in re.findall(r"pid=(\d+)", listing))
+        workers = self.worker_pids()
+        return max(((counts[pid], pid) for pid in workers), default=(0, 0))[::-1]
+
+
+@pytest.fixture(scope="session")
+def deployment() -> Iterator[DemoServer]:
+    name, value = GATEWAY_HEADER
+    server = start_demo_server(
+        options=["--api-key", API_KEY, "--require-header", f"{name}={value}"]
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def scaled_app(deployment: DemoServer, tmp_path_factory) -> Iterator[RunningApp]:
+    """The app as `make run-prod` runs it: Redis state, several workers, one port."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("app") / "app.log"
+    redis_url, redis = start_redis()
+    env = {
+        "REFLEX_REDIS_URL": redis_url,
+        "LANGGRAPH_API_KEY": API_KEY,
+        "LANGGRAPH_HEADERS": json.dumps(dict([GATEWAY_HEADER])),
+        "LANGGRAPH_ASSISTANT_ID": ASSISTANT_ID,
+    }
+    with log_path.open("wb") as log:
+        process = start_app(deployment.url, port, env, ("--redis",), log_file=log)
+    try:
+        yield RunningApp(f"http://127.0.0.1:{port}", process.pid, log_path)
+    finally:
+        stop_process_group(process)
+        stop_process_group(redis)
+
+
+def _children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    return children
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -1,0 +1,79 @@
+"""Beyond one process: several workers sharing state in Redis, in front of an authenticated
+deployment; twenty browser sessions at once, and a worker killed mid-run."""
+
+import os
+import signal
+
+import httpx
+from playwright.sync_api import Browser, Page, expect
+
+from app import testids
+from tests.e2e.conftest import ask, open_app, wait_for_status
+from tests.scale.conftest import ASSISTANT_ID, RunningApp
+
+SESSIONS = 20
+WORDS = 100  # 30 ms each: about 3 s of streaming per session
+
+
+def answer_for(n: int) -> str:
+    return f"session {n}: " + " ".join(f"s{n}w{i}" for i in range(WORDS))
+
+
+def nodes(page: Page, **attrs: str):
+    selector = f'[data-testid="{testids.TREE_NODE}"]'
+    return page.locator(selector + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items()))
+
+
+def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run(
+    scaled_app: RunningApp, page: Page
+):
+    open_app(page, scaled_app.url)
+    expect(page.get_by_test_id(testids.ASSISTANT_PICKER)).to_have_value(ASSISTANT_ID)
+    ask(page, "What's the weather in SF?")
+    wait_for_status(page, "done")
+
+    root = nodes(page, **{"parent-id": ""})
+    expect(root).to_have_attribute("data-name", ASSISTANT_ID)
+    expect(page.locator('[data-role="assistant"]').last).to_contain_text("60 degrees and foggy")
+
+    thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
+    run_id = root.get_attribute("data-run-id")
+    finished = [
+        line
+        for line in scaled_app.log_lines()
+        if line.get("message") == "run done" and line.get("thread_id") == thread_id
+    ]
+    assert finished and finished[-1]["run_id"] == run_id, scaled_app.log_lines()[-5:]
+
+
+def test_the_health_endpoint_reports_the_app_and_the_deployment(scaled_app: RunningApp):
+    response = httpx.get(f"{scaled_app.url}/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "langgraph": "ok"}
+
+
+def test_twenty_sessions_survive_a_worker_killed_mid_run(scaled_app: RunningApp, browser: Browser):
+    workers = scaled_app.worker_pids()
+    assert len(workers) >= 2, f"expected several workers, found {workers}"
+    pages = []
+    for _ in range(SESSIONS):
+        page = browser.new_context().new_page()
+        open_app(page, scaled_app.url)
+        page.get_by_test_id(testids.ASSISTANT_PICKER).select_option("agent")
+        pages.append(page)
+    for n, page in enumerate(pages):
+        ask(page, f"repeat: {answer_for(n)}")
+    expect(pages[-1].locator('[data-role="assistant"]')).to_contain_text("w5", timeout=60_000)
+
+    worker, connections = scaled_app.busiest_worker()
+    assert connections > 0
+    os.kill(worker, signal.SIGKILL)  # its sessions lose their websocket, state link and follower
+
+    for n, page in enumerate(pages):
+        wait_for_status(page, "done", timeout=120_000)
+        expect(page.locator('[data-role="assistant"]')).to_have_text([answer_for(n)])
+        expect(page.locator('[data-role="user"]')).to_have_count(1)
+        expect(nodes(page, **{"parent-id": ""})).to_have_count(1)
+        expect(nodes(page, status="done")).to_have_count(4)
+    for page in pages:
+        page.context.close()
