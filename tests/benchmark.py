@@ -37,16 +37,8 @@ from app.embedded_server import (
 )
 from app.lg_client import LangGraphClient
 from app.run_tree import RunTree, build_rows
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CASES = [
     ("demo question", "What's the weather in SF?", 1),
     ("2,000 tokens", "stream 2000 tokens", 1),
@@ -140,7 +132,7 @@ def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) 
     for page in pages:
         page.evaluate(PAGE_PROBE, expected_end)
         page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
-        page.__dict__["ws_bytes"][0] = 0  # count only what this run sends
+        WS_BYTES[id(page)] = 0  # count only what this run sends
     for page in pages:
         page.get_by_test_id(testids.SEND_BUTTON).click()
     results = []
@@ -155,7 +147,7 @@ def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) 
                 final_visible_s=(probe["final"] - probe["sent"]) / 1000,
                 first_lag_ms=probe["first"] - first_stamp,
                 final_lag_ms=probe["final"] - last_stamp,
-                ws_bytes=page.__dict__["ws_bytes"][0],
+                ws_bytes=WS_BYTES[id(page)],
                 longest_task_ms=probe["longest"],
             )
         )
@@ -168,15 +160,18 @@ def run_async(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
+#: Websocket bytes each open page has received, since its counter was last reset.
+WS_BYTES: dict[int, int] = {}
+
+
 def open_page(browser, app_url: str) -> Page:
     page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-    received = [0]
-    page.__dict__["ws_bytes"] = received
+    WS_BYTES[id(page)] = 0
 
-    def on_socket(ws) -> None:
-        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+    def count(payload: str | bytes) -> None:
+        WS_BYTES[id(page)] += len(payload)
 
-    page.on("websocket", on_socket)
+    page.on("websocket", lambda ws: ws.on("framereceived", count))
     page.goto(app_url)
     page.locator("[data-hydrated='true']").wait_for(timeout=60_000)
     return page
@@ -234,7 +229,7 @@ def main() -> int:
     rows = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, question, sessions in cases:
                 raw = run_async(_raw_concurrently(server.url, question, sessions))
                 pages = [open_page(browser, app_url) for _ in range(sessions)]

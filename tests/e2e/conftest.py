@@ -3,7 +3,6 @@ and the system's Chromium driven by pytest-playwright."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -17,9 +16,9 @@ from app.embedded_server import (
     start_demo_server,
     stop_process_group,
 )
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.cut_proxy import CutProxy
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: Sent by the app's backend as x-api-key; the demo server ignores it, the browser must never see it.
 API_KEY = "lg-e2e-secret-7f3a9c"
 
@@ -29,14 +28,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 

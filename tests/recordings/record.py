@@ -6,86 +6,30 @@ Run from the repo root: ``.venv/bin/python tests/recordings/record.py``
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE.parents[1]))  # run as a script from the repo root
+
+from app.embedded_server import start_demo_server
+
 WEATHER_QUESTION = "What's the weather in SF?"
 
 
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def demo_server(timeout: float = 60.0) -> Iterator[str]:
-    """Run ``python -m demo_agent.serve`` in its own process group; yield its base URL.
-
-    The server's log goes to a file in its scratch folder, shown only if something fails.
-    """
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="record-sse-") as workdir:
-        log_path = Path(workdir) / "server.log"
-        command = [sys.executable, "-m", "demo_agent.serve", "--port", str(port)]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [*command, "--workdir", workdir],
-                cwd=REPO_ROOT,
-                env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_until_ready(f"{url}/ok", process, timeout)
-            yield url
-        except BaseException:
-            print(log_path.read_text(errors="replace")[-5000:], file=sys.stderr)
-            raise
-        finally:
-            stop_process_group(process)
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM the server's process group, SIGKILL it if it lingers."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        if process.poll() is not None:
-            return
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-
-
-def wait_until_ready(url: str, process: subprocess.Popen, timeout: float) -> None:
-    """Poll ``url`` until it answers 200; fail if the server exits or the time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the demo server exited with code {process.returncode}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
+def demo_server() -> Iterator[str]:
+    """The demo agent's real LangGraph server on a free loopback port; yields its base URL."""
+    server = start_demo_server()
+    try:
+        yield server.url
+    finally:
+        server.stop()
 
 
 def record(
