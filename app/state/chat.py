@@ -73,6 +73,9 @@ class ChatState(rx.State):
     stream_notes: list[str] = []
     thread_id: str = ""
     run_id: str = ""
+    # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
+    # that, the new session still knows the question and offers to send it again.
+    pending_question: str = rx.SessionStorage("", name="pending_question")
     threads: list[ThreadSummary] = []
     assistant_id: str = ""
     assistant_ids: list[str] = []
@@ -154,7 +157,9 @@ class ChatState(rx.State):
         messages = thread_messages(state.get("values"))
         async with self:
             self.messages = messages
-            if runs:
+            if self.pending_question and not runs:
+                self._offer_retry(self.pending_question)
+            elif runs:
                 # The run's answers come back with its events: show what came before them.
                 last_question = max(
                     (i for i, m in enumerate(messages) if m.role == "user"), default=-1
@@ -171,6 +176,7 @@ class ChatState(rx.State):
         if self.status == "running":
             return None
         self._reset_conversation("")
+        self.pending_question = ""
         return _show_thread_in_url("")
 
     @rx.event
@@ -180,6 +186,7 @@ class ChatState(rx.State):
             return None
         self.assistant_id = assistant_id
         self._reset_conversation("")
+        self.pending_question = ""
         return _show_thread_in_url("")
 
     def _reset_conversation(self, thread_id: str) -> None:
@@ -218,7 +225,7 @@ class ChatState(rx.State):
 
     def _send(self, question: str):
         self.messages.append(ChatMessage("user", question))
-        self._question = question
+        self._question = self.pending_question = question
         self._stop_requested = False
         self._heartbeat_at = time.time()  # the follower's grace period to start
         self.status = "running"
@@ -279,12 +286,20 @@ class ChatState(rx.State):
             return None
         log.warning("run follower is gone", extra=self._log_ids())
         if not self.thread_id:  # it died before the question reached the server
-            self.status = "error"
-            self.error_message = "The app restarted before your question was sent: send it again."
+            self._offer_retry(self._question)
             return None
         self.stream_notes.append("The app lost track of this run (a restart?): rejoining it.")
         self._heartbeat_at = time.time()  # the new follower's grace period
         return ChatState.follow_run(self.run_id)
+
+    def _offer_retry(self, question: str) -> None:
+        """The question never reached the server: show it, and let Retry send it."""
+        if not self.messages or self.messages[-1] != ChatMessage("user", question):
+            self.messages.append(ChatMessage("user", question))
+        self._question, self.status = question, "error"
+        self.error_message = (
+            "The app restarted before your question reached the server: send it again."
+        )
 
     def _log_ids(self) -> dict[str, str]:
         return {"thread_id": self.thread_id, "run_id": self.run_id}
@@ -410,7 +425,7 @@ async def _follow(state: ChatState, open_stream):
         scripts = state._flush(tree)
         if outcome == "done" and len(tree) == 0 and state._saved_messages:
             state.messages, outcome = state._saved_messages, "idle"  # nothing could be replayed
-        state._saved_messages = []
+        state._saved_messages, state.pending_question = [], ""
         state.status = outcome
         state.error_message = error or ""
         thread_id = state.thread_id
@@ -483,7 +498,7 @@ async def _apply_part(state: ChatState, part: StreamPart, tree: RunTree) -> bool
         run_id = str(part.data.get("run_id", ""))
         tree.run_id = tree.run_id or run_id
         async with state:
-            state.run_id = run_id
+            state.run_id, state.pending_question = run_id, ""  # the server has the question
             state._start_viewing(tree)
     elif part.event == "events" and isinstance(part.data, dict):
         tree.apply(part.data, time.monotonic())

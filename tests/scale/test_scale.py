@@ -2,6 +2,7 @@
 deployment; twenty browser sessions at once, and a worker killed mid-run."""
 
 import os
+import re
 import signal
 
 import httpx
@@ -9,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from app import testids
 from tests.e2e.conftest import ask, open_app, wait_for_status
-from tests.scale.conftest import ASSISTANT_ID, RunningApp
+from tests.scale.conftest import API_KEY, ASSISTANT_ID, RunningApp
 
 SESSIONS = 20
 WORDS = 100  # 30 ms each: about 3 s of streaming per session
@@ -24,7 +25,7 @@ def nodes(page: Page, **attrs: str):
     return page.locator(selector + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items()))
 
 
-def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run(
+def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run_without_the_key(
     scaled_app: RunningApp, page: Page
 ):
     open_app(page, scaled_app.url)
@@ -44,6 +45,7 @@ def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run
         if line.get("message") == "run done" and line.get("thread_id") == thread_id
     ]
     assert finished and finished[-1]["run_id"] == run_id, scaled_app.log_lines()[-5:]
+    assert API_KEY not in scaled_app.log_path.read_text(errors="replace")
 
 
 def test_the_health_endpoint_reports_the_app_and_the_deployment(scaled_app: RunningApp):
@@ -70,6 +72,15 @@ def test_twenty_sessions_survive_a_worker_killed_mid_run(scaled_app: RunningApp,
     os.kill(worker, signal.SIGKILL)  # its sessions lose their websocket, state link and follower
 
     for n, page in enumerate(pages):
+        # A session whose question had not reached the server yet gets it back with a Retry
+        # button (there is no run to rejoin): a person would click it, and so does this test.
+        retry = page.get_by_test_id(testids.RETRY_BUTTON)
+        expect(page.get_by_test_id(testids.RUN_STATUS)).to_have_attribute(
+            "data-status", re.compile("^(done|error)$"), timeout=120_000
+        )
+        if retry.is_visible():
+            expect(page.get_by_test_id(testids.ERROR_BANNER)).to_contain_text("send it again")
+            retry.click()
         wait_for_status(page, "done", timeout=120_000)
         expect(page.locator('[data-role="assistant"]')).to_have_text([answer_for(n)])
         expect(page.locator('[data-role="user"]')).to_have_count(1)
