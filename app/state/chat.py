@@ -1,12 +1,11 @@
-"""The chat: threads, sending a question, streaming the run's events and the tree they build."""
+"""The chat: threads, sending a question, stopping a run, and the run tree panel's view.
+
+Following a run's stream lives in run_follower.py."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -15,10 +14,8 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app.lg_client import (
-    APIStatusError,
     LangGraphClient,
     NotFoundError,
-    ServerUnreachableError,
     StreamPart,
 )
 from app.run_tree import (
@@ -30,18 +27,24 @@ from app.run_tree import (
     node_details,
 )
 from app.settings import Settings, SettingsError, load_settings
+from app.state.run_follower import (
+    RunFailed,
+    client_for,
+    error_text,
+    follow,
+    live_text_script,
+    show_thread_in_url,
+)
 from app.transcript import ChatMessage, run_messages, thread_messages, thread_title
 
 log = logging.getLogger(__name__)
 
-#: At most this many state updates a second reach the browser while a run streams.
-FLUSHES_PER_SECOND = 20
+#: The tree is re-sent on every change of its shape, its clocks only this often.
 TREE_TICK_SECONDS = 0.5
-HEARTBEAT_SECONDS = 1.0
+#: A run whose follower has been silent this long is rejoined by another (check_run_alive).
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
-MODEL_STREAM_EVENTS = ("on_chat_model_stream", "on_llm_stream")
 
 
 @dataclass
@@ -51,14 +54,6 @@ class ThreadSummary:
     thread_id: str
     title: str
     updated_at: str
-
-
-class RunFailed(Exception):
-    """The server reported ``event: error`` for the run."""
-
-
-class Superseded(Exception):
-    """Another task took over following the run (this one was thought dead)."""
 
 
 class ChatState(rx.State):
@@ -119,15 +114,15 @@ class ChatState(rx.State):
             current, running = self.thread_id, self.status == "running"
             live = (self.streaming_run_id, self._live_text)
         if running and live[0]:
-            yield _live_text_script("reset", *live)  # a reload mid-answer: the text so far
+            yield live_text_script("reset", *live)  # a reload mid-answer: the text so far
         try:
             settings = load_settings()
-            async with _client(settings) as client:
+            async with client_for(settings) as client:
                 assistants = await client.search_assistants()
                 threads = await client.search_threads()
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
-                self.error_message = _error_text(exc)
+                self.error_message = error_text(exc)
             return
         async with self:
             self.assistant_ids = sorted({a["graph_id"] for a in assistants if a.get("graph_id")})
@@ -147,12 +142,12 @@ class ChatState(rx.State):
                 return
             self._reset_conversation(thread_id)
         try:
-            async with _client(load_settings()) as client:
+            async with client_for(load_settings()) as client:
                 state = await client.get_thread_state(thread_id)
                 runs = await client.list_runs(thread_id, limit=1)
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
-                self.status, self.error_message = "error", _error_text(exc)
+                self.status, self.error_message = "error", error_text(exc)
             return
         messages = thread_messages(state.get("values"))
         async with self:
@@ -167,7 +162,7 @@ class ChatState(rx.State):
                 self.messages, self._saved_messages = messages[: last_question + 1], messages
                 self.status, self._stop_requested = "running", False
                 self._heartbeat_at = time.time()
-        yield _show_thread_in_url(thread_id)
+        yield show_thread_in_url(thread_id)
         if runs:
             yield ChatState.follow_run(runs[0]["run_id"])
 
@@ -177,7 +172,7 @@ class ChatState(rx.State):
             return None
         self._reset_conversation("")
         self.pending_question = ""
-        return _show_thread_in_url("")
+        return show_thread_in_url("")
 
     @rx.event
     def pick_assistant(self, assistant_id: str):
@@ -187,7 +182,7 @@ class ChatState(rx.State):
         self.assistant_id = assistant_id
         self._reset_conversation("")
         self.pending_question = ""
-        return _show_thread_in_url("")
+        return show_thread_in_url("")
 
     def _reset_conversation(self, thread_id: str) -> None:
         self.thread_id, self.run_id = thread_id, ""
@@ -260,7 +255,7 @@ class ChatState(rx.State):
                     self.threads.insert(0, ThreadSummary(thread_id, _shorten(question), ""))
             return client.stream_run_reconnecting(thread_id, graph, input)
 
-        async for event in _follow(self, start):
+        async for event in follow(self, start):
             yield event
 
     @rx.event(background=True)
@@ -276,7 +271,7 @@ class ChatState(rx.State):
                 raise RunFailed("The run could not be found on the server any more.")
             return client.join_run_reconnecting(thread_id, run_id or runs[0]["run_id"])
 
-        async for event in _follow(self, join):
+        async for event in follow(self, join):
             yield event
 
     @rx.event
@@ -313,11 +308,11 @@ class ChatState(rx.State):
             self._stop_requested = True
             thread_id, run_id = self.thread_id, self.run_id
         try:
-            async with _client(load_settings()) as client:
+            async with client_for(load_settings()) as client:
                 await client.cancel_run(thread_id, run_id)
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
-                self.stream_notes.append(f"Stopping the run failed: {_error_text(exc)}")
+                self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")
 
     # the side panel
 
@@ -348,7 +343,7 @@ class ChatState(rx.State):
             self.streaming_run_id = run_id
         if len(text) == sent:
             return []
-        return [_live_text_script("write", run_id, sent, text[sent:])]
+        return [live_text_script("write", run_id, sent, text[sent:])]
 
     def _refresh_tree_view(self, force: bool = True) -> None:
         """Re-send the tree when its shape or a status changed; mere clock and token-count
@@ -384,171 +379,6 @@ class ChatState(rx.State):
         self._refresh_tree_view()
 
 
-async def _follow(state: ChatState, open_stream):
-    """Fold a run's stream into its tree and the chat until it ends, then settle the status.
-
-    ``open_stream(client, settings)`` returns the stream. Every way a run can end leaves a
-    status, a readable error if any, and everything received so far on screen.
-    """
-    tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
-    async with state:
-        state._follower, state._heartbeat_at = follower, time.time()
-        thread_id = state.thread_id
-    log.info("following a run", extra={"thread_id": thread_id})
-    try:
-        settings = load_settings()
-        async with _client(settings) as client:
-            parts = await open_stream(client, settings)
-            async with state:
-                thread_id = state.thread_id
-            yield _show_thread_in_url(thread_id)
-            async for script in _consume(state, parts, tree, follower):
-                yield script
-        outcome, error = "done", None
-    except Superseded:
-        return
-    except RunFailed as exc:
-        outcome, error = "error", str(exc)
-    except NotFoundError as exc:
-        outcome, error = "error", _lost_run_text(exc.detail)
-    except (httpx.HTTPError, SettingsError) as exc:
-        outcome, error = "error", _error_text(exc)
-    except Exception as exc:  # the UI must end every run in a readable state
-        log.exception("run stream failed")
-        outcome, error = "error", f"Unexpected error: {type(exc).__name__}: {exc}"
-    async with state:
-        if state._follower != follower:
-            return
-        if outcome == "done" and state._stop_requested:
-            outcome = "cancelled"
-        tree.finish(outcome, error)
-        scripts = state._flush(tree)
-        if outcome == "done" and len(tree) == 0 and state._saved_messages:
-            state.messages, outcome = state._saved_messages, "idle"  # nothing could be replayed
-        state._saved_messages, state.pending_question = [], ""
-        state.status = outcome
-        state.error_message = error or ""
-        thread_id = state.thread_id
-    log.info(
-        "run %s",
-        outcome,
-        extra={
-            "thread_id": thread_id,
-            "run_id": tree.run_id,
-            "status": outcome,
-            "nodes": len(tree),
-            "seconds": round(time.monotonic() - started, 3),
-            "error": error,
-        },
-    )
-    for script in scripts:
-        yield script
-    yield _show_thread_in_url(thread_id)
-
-
-async def _consume(
-    state: ChatState, parts: AsyncIterator[StreamPart], tree: RunTree, follower: str
-):
-    """Fold stream parts into ``tree``, flushing to the browser at most FLUSHES_PER_SECOND
-    (and at once when a model's first text arrives); yields the live-text scripts. Each flush,
-    and a heartbeat when the stream is quiet, also checks for Stop and for a newer follower."""
-    queue: asyncio.Queue[StreamPart | BaseException] = asyncio.Queue()
-    reader = asyncio.create_task(_read_into(parts, queue))
-    interval = 1.0 / FLUSHES_PER_SECOND
-    loop = asyncio.get_running_loop()
-    last_flush, dirty, ended, urgent = 0.0, False, False, False
-    shown: set[str] = set()  # model runs whose first text was flushed
-    try:
-        while not ended:
-            wake_at = last_flush + (interval if dirty else HEARTBEAT_SECONDS)
-            timeout = max(0.0, wake_at - loop.time())
-            try:
-                item = await asyncio.wait_for(queue.get(), timeout)
-            except TimeoutError:
-                item = None
-            while item is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                ended = await _apply_part(state, item, tree) or ended
-                urgent = urgent or _shows_first_text(item, tree, shown)
-                dirty = True
-                due = ended or urgent or loop.time() >= last_flush + interval
-                item = None if due or queue.empty() else queue.get_nowait()
-            due = ended or urgent or loop.time() >= last_flush + interval
-            if (dirty and due) or loop.time() >= last_flush + HEARTBEAT_SECONDS:
-                async with state:
-                    if state._follower != follower:
-                        raise Superseded
-                    state._heartbeat_at = time.time()
-                    scripts = state._flush(tree) if dirty else []
-                    stop = state._stop_requested
-                for script in scripts:
-                    yield script
-                last_flush, dirty, urgent = loop.time(), False, False
-                if stop:
-                    return  # Stop was clicked: stop showing now; the server's cancel follows
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)  # closes the HTTP stream
-
-
-async def _apply_part(state: ChatState, part: StreamPart, tree: RunTree) -> bool:
-    """Apply one stream part; True once the stream is over."""
-    if part.event == "metadata" and isinstance(part.data, dict):
-        run_id = str(part.data.get("run_id", ""))
-        tree.run_id = tree.run_id or run_id
-        async with state:
-            state.run_id, state.pending_question = run_id, ""  # the server has the question
-            state._start_viewing(tree)
-    elif part.event == "events" and isinstance(part.data, dict):
-        tree.apply(part.data, time.monotonic())
-    elif part.event == "error":
-        raise RunFailed(_run_error_text(part.data))
-    elif part.event == "end":
-        return True
-    else:
-        async with state:
-            state.stream_notes.append(_note_for(part))
-    return False
-
-
-async def _read_into(
-    parts: AsyncIterator[StreamPart], queue: asyncio.Queue[StreamPart | BaseException]
-) -> None:
-    """Read the stream into ``queue`` so reading never waits on a flush to the browser."""
-    try:
-        async for part in parts:
-            queue.put_nowait(part)
-    except Exception as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-        queue.put_nowait(exc)
-
-
-def _shows_first_text(part: StreamPart, tree: RunTree, shown: set[str]) -> bool:
-    """Whether ``part`` gave a model run its first text (worth a flush right away)."""
-    if part.event != "events" or part.data.get("event") not in MODEL_STREAM_EVENTS:
-        return False
-    run_id = str(part.data.get("run_id", ""))
-    node = tree.get(run_id)
-    if run_id in shown or node is None or not node.streamed_text:
-        return False
-    shown.add(run_id)
-    return True
-
-
-def _live_text_script(action: str, *args: object) -> EventSpec:
-    return rx.call_script(f"window.liveText.{action}({', '.join(map(json.dumps, args))})")
-
-
-def _client(settings: Settings) -> LangGraphClient:
-    return LangGraphClient(settings.api_url, api_key=settings.api_key, headers=settings.headers)
-
-
-def _show_thread_in_url(thread_id: str):
-    """Keep the thread's id in the address bar: shareable, and a reload opens it again."""
-    url = f"?thread={thread_id}" if thread_id else "/"
-    return rx.call_script(f"window.history.replaceState(null, '', '{url}')")
-
-
 def _summary(thread: dict) -> ThreadSummary:
     return ThreadSummary(
         thread_id=thread["thread_id"],
@@ -563,39 +393,3 @@ def _shorten(text: str) -> str:
 
 def _is_live_answer(message: ChatMessage) -> bool:
     return message.role == "assistant" and message.status == "running"
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, APIStatusError):
-        if exc.status_code == 409:
-            return f"This thread is busy with another run (409): {exc.detail}"
-        return f"The LangGraph server refused the request ({exc.status_code}): {exc.detail}"
-    if isinstance(exc, SettingsError):
-        return str(exc)
-    if isinstance(exc, ServerUnreachableError):
-        return f"{exc}. Is the LangGraph server running?"
-    return str(exc)
-
-
-def _run_error_text(data: object) -> str:
-    if isinstance(data, dict):
-        kind, message = data.get("error", "Error"), str(data.get("message", ""))
-        if kind == "HTTPException" and message.startswith("404"):
-            return _lost_run_text(message)  # a rejoined run the server no longer has
-        return f"The run failed: {kind}: {message}" if message else f"The run failed: {kind}"
-    return f"The run failed: {data}"
-
-
-def _lost_run_text(detail: str) -> str:
-    return f"The LangGraph server no longer knows this run (did it restart?): {detail}"
-
-
-def _note_for(part: StreamPart) -> str:
-    if part.event == "reconnecting":
-        return (
-            "The connection to the LangGraph server dropped; rejoining the run "
-            f"(try {part.data.get('attempt')})…"
-        )
-    if part.event == "malformed":
-        return f"Skipped a malformed '{part.data.get('event')}' frame: {part.data.get('reason')}"
-    return f"Skipped an unknown '{part.event}' frame"
