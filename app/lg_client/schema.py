@@ -7,16 +7,17 @@ from typing import Any, Literal, TypedDict
 
 RunStatus = Literal["pending", "running", "success", "error", "timeout", "interrupted"]
 
-#: The stream part names this client yields. ``end`` is yielded once when the stream is
-#: over, whether the server closed it (today's servers) or sent ``event: end`` (older
-#: ones). ``malformed`` stands for a frame whose data was not JSON: the stream goes on.
-#: ``reconnecting`` says the connection dropped and the client is rejoining the run.
-StreamEventName = Literal["metadata", "events", "error", "end", "malformed", "reconnecting"]
-
 
 @dataclass(frozen=True, slots=True)
 class StreamPart:
-    """One server-sent frame: its event name, decoded JSON data and optional id."""
+    """One server-sent frame: its event name, decoded JSON data and optional id.
+
+    ``event`` is the server's (``metadata``, ``events``, ``error``, or any other, passed on)
+    or one of the client's own: ``end``, yielded once when the stream is over, whether the
+    server closed it (today's servers) or sent ``event: end`` (older ones); ``malformed`` for
+    a frame whose data was not JSON (the stream goes on); ``reconnecting`` while a dropped
+    stream is being rejoined.
+    """
 
     event: str
     data: Any
