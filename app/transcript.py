@@ -104,6 +104,10 @@ def thread_messages(values: Any) -> list[ChatMessage]:
 
 def thread_title(values: Any) -> str:
     """A thread's first user message, shortened, as its title in the thread list."""
-    first = next((m.content for m in thread_messages(values) if m.role == "user"), "")
-    first = " ".join(first.split())
-    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+    return title_from(next((m.content for m in thread_messages(values) if m.role == "user"), ""))
+
+
+def title_from(question: str) -> str:
+    """A question on one line, cut to TITLE_LENGTH characters."""
+    line = " ".join(question.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1] + "…"

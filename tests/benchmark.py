@@ -36,7 +36,7 @@ from app.embedded_server import (
     stop_process_group,
 )
 from app.lg_client import LangGraphClient
-from app.run_tree import RunTree, build_rows
+from app.run_tree import RunTree, build_rows, content_text
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
 CASES = [
@@ -114,14 +114,14 @@ async def raw_run(api_url: str, question: str) -> RawResult:
 async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float]:
     """Epoch-ms at which the server emitted the thread's last run's first token and last event."""
     async with LangGraphClient(api_url) as client:
-        run = (await client._request("GET", f"/threads/{thread_id}/runs"))[0]
+        run = (await client.list_runs(thread_id, limit=1))[0]
         first = last = None
         async for part in client.join_run_stream(thread_id, run["run_id"], last_event_id="0"):
             if part.id is None:
                 continue
             stamp = float(part.id.split("-")[0])
             is_token = part.event == "events" and part.data.get("event") == "on_chat_model_stream"
-            if is_token and first is None and _chunk_text(part.data):
+            if is_token and first is None and content_text(part.data["data"].get("chunk")):
                 first = stamp
             last = stamp
         return first or last, last
@@ -343,12 +343,6 @@ def _expected_end(question: str) -> str:
 
 def _human(text: str) -> dict:
     return {"role": "human", "content": text}
-
-
-def _chunk_text(event: dict) -> str:
-    chunk = event.get("data", {}).get("chunk", {})
-    content = chunk.get("content", "") if isinstance(chunk, dict) else ""
-    return content if isinstance(content, str) else json.dumps(content)
 
 
 if __name__ == "__main__":

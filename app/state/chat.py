@@ -35,7 +35,13 @@ from app.state.run_follower import (
     live_text_script,
     show_thread_in_url,
 )
-from app.transcript import ChatMessage, run_messages, thread_messages, thread_title
+from app.transcript import (
+    ChatMessage,
+    run_messages,
+    thread_messages,
+    thread_title,
+    title_from,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +59,6 @@ class ThreadSummary:
 
     thread_id: str
     title: str
-    updated_at: str
 
 
 class ChatState(rx.State):
@@ -252,7 +257,7 @@ class ChatState(rx.State):
                 thread_id = (await client.create_thread())["thread_id"]
                 async with self:
                     self.thread_id = thread_id
-                    self.threads.insert(0, ThreadSummary(thread_id, _shorten(question), ""))
+                    self.threads.insert(0, ThreadSummary(thread_id, title_from(question)))
             return client.stream_run_reconnecting(thread_id, graph, input)
 
         async for event in follow(self, start):
@@ -383,12 +388,7 @@ def _summary(thread: dict) -> ThreadSummary:
     return ThreadSummary(
         thread_id=thread["thread_id"],
         title=thread_title(thread.get("values")) or "(no messages yet)",
-        updated_at=str(thread.get("updated_at", "")),
     )
-
-
-def _shorten(text: str) -> str:
-    return thread_title({"messages": [{"type": "human", "content": text}]})
 
 
 def _is_live_answer(message: ChatMessage) -> bool:
