@@ -76,8 +76,11 @@ class Pace:
     clock: Callable[[], float] = time.monotonic
 
 
+DEFAULT_PACE = Pace()
+
+
 async def follow(
-    parts: AsyncIterator[StreamPart], tree: RunTree, pace: Pace = Pace()
+    parts: AsyncIterator[StreamPart], tree: RunTree, pace: Pace = DEFAULT_PACE
 ) -> AsyncIterator[Update]:
     """Fold ``parts`` into ``tree`` and yield updates; the last one is always ``RunEnded``.
 
