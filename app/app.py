@@ -6,7 +6,7 @@ from app import deployment
 from app.components.composer import composer
 from app.components.header import header
 from app.components.message_list import message_list
-from app.components.run_tree_panel import run_tree_panel
+from app.components.run_tree_panel import run_tree_panel, tree_resizer
 from app.components.thread_list import thread_list
 from app.operations import configure_logging, health_api
 from app.state import ConversationState
@@ -18,6 +18,7 @@ def index() -> rx.Component:
         rx.box(
             thread_list(),
             rx.box(message_list(), composer(), class_name="chat-column"),
+            tree_resizer(),
             run_tree_panel(),
             class_name="columns",
         ),
@@ -39,7 +40,10 @@ def index() -> rx.Component:
 configure_logging()
 app = rx.App(
     stylesheets=["/app.css"],
-    head_components=[rx.script(src="/live_text.js")],
+    head_components=[
+        rx.script(src=f"/{script}")
+        for script in ("markdown.js", "live_text.js", "run_tree.js", "page_layout.js")
+    ],
     api_transformer=health_api,
 )
 app.register_lifespan_task(deployment.lifespan)

@@ -1,69 +1,168 @@
-"""What the page shows of a run at one moment, computed from its tree (no Reflex import):
-the conversation's messages, the new text of the answer still streaming, and the tree's rows.
-The state only assigns what this returns and sends the text delta to the page's script."""
+"""What the page gets of a run at one moment, computed from its tree (no Reflex import): the
+conversation's messages, the new text of the model answers, and what changed in the tree since
+the page last heard. The state assigns the messages and sends the rest to the page's scripts
+(``assets/live_text.js``, ``assets/run_tree.js``), so bytes grow with the changes, not with
+their square."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
 
-from app.run_tree import RunTree, TreeRow, build_rows
+from app.run_tree import RunTotals, RunTree, build_rows, flatten_rows, run_totals
 from app.transcript import ChatMessage, run_messages
 
+#: The part of a model's bubble its text goes to (a thinking section would be another part).
+ANSWER = "answer"
 
-@dataclass(frozen=True)
-class LiveText:
-    """The answer a model is still streaming: its model run and its text so far."""
+#: Row fields the page's script computes itself (the waterfall bars, from start and end).
+PAGE_COMPUTED = frozenset({"children", "offset_pct", "width_pct"})
+#: Row fields that change with every token: sent only when the panel's tick is due.
+COUNTERS = frozenset({"chunk_count", "tokens_per_s"})
 
-    run_id: str = ""
-    text: str = ""
+#: One tree row as the page's script gets it: TreeRow's fields but the ones it computes.
+PageRow = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class TextDelta:
-    """What the page lacks of the live answer: ``text`` goes at ``offset`` of run ``run_id``'s
-    text (0 for a new answer)."""
+    """What the page lacks of one model answer: ``text`` goes at ``offset`` of its ``part``;
+    ``done`` once the model call ended."""
 
     run_id: str
     offset: int
     text: str
+    done: bool = False
+    part: str = ANSWER
+
+
+#: Per model run: how many characters of its answer the page has, and whether it knows the
+#: model call ended.
+ShownText = dict[str, tuple[int, bool]]
+
+
+@dataclass
+class ShownTree:
+    """The tree as the page has it: its rows by run id, its totals, whether it knows the run
+    ended. A fresh one makes the next delta a whole tree (``reset``)."""
+
+    rows: dict[str, PageRow] = field(default_factory=dict)
+    totals: RunTotals | None = None
+    finished: bool = False
+    reset: bool = True
+
+
+@dataclass(frozen=True)
+class TreeDelta:
+    """What changed in the tree: new rows whole, changed rows as ``run_id`` and the changed
+    fields, removed run ids; with ``reset`` the rows are the whole tree."""
+
+    rows: list[PageRow]
+    removed: list[str]
+    totals: RunTotals | None  # None when unchanged
+    elapsed_ms: int  # the run's age now, so the page's clock can run on
+    finished: bool
+    reset: bool
 
 
 @dataclass
 class RunView:
-    messages: list[ChatMessage]  # the whole conversation, with the run's finished messages
-    live: LiveText  # empty when no answer is streaming
-    delta: TextDelta | None  # None when the page already has all of ``live``
-    rows: list[TreeRow]
+    messages: list[ChatMessage]  # the whole conversation, with the run's messages
+    text: list[TextDelta]  # new text of the model answers, for the page's script
+    shown_text: ShownText  # what the page has of the answers once ``text`` is sent
+    tree: TreeDelta | None  # None when the page's tree is up to date (or another is shown)
+    shown_tree: ShownTree | None
 
 
 def view_run(
     tree: RunTree,
     messages: list[ChatMessage],
-    shown: LiveText,
+    shown_text: ShownText,
+    shown_tree: ShownTree | None,
     *,
     now: float,
     hide_plumbing: bool,
+    counters_due: bool,
 ) -> RunView:
     """``tree`` as the page shows it, given the conversation so far (``messages``, which may
-    hold this run's messages from an earlier view) and the live text the page already has."""
+    hold this run's messages from an earlier view), what the page has of its answers, and of
+    its tree (None when the panel shows another run). While the run goes on, the answers'
+    text travels only as deltas: its messages carry none, so the conversation var is re-sent
+    only when a bubble or card is added or changes."""
     own = run_messages(tree)
-    streaming = (
-        own[-1] if own and own[-1].role == "assistant" and own[-1].status == "running" else None
-    )
-    finished = own[:-1] if streaming else own
+    if not tree.is_finished:
+        own = [
+            dataclasses.replace(m, content="", status="running") if m.role == "assistant" else m
+            for m in own
+        ]
     earlier = [m for m in messages if not m.run_id or tree.get(m.run_id) is None]
-    live = LiveText(streaming.run_id, streaming.content) if streaming else LiveText()
-    return RunView(
-        messages=earlier + finished,
-        live=live,
-        delta=text_delta(shown, live),
-        rows=build_rows(tree, now, hide_plumbing),
+    text, shown = text_deltas(tree, shown_text)
+    delta, page_tree = None, shown_tree
+    if shown_tree is not None:
+        delta, page_tree = tree_delta(tree, shown_tree, now, hide_plumbing, counters_due)
+    return RunView(earlier + own, text, shown, delta, page_tree)
+
+
+def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], ShownText]:
+    """The model answers' text the page lacks, and what it has once that is sent."""
+    deltas, now_shown = [], dict(shown)
+    for node in tree.model_runs():
+        text, done = node.streamed_text or node.output_text, not node.is_open
+        offset, page_done = shown.get(node.run_id, (0, False))
+        if len(text) > offset or done != page_done:
+            deltas.append(TextDelta(node.run_id, offset, text[offset:], done))
+            now_shown[node.run_id] = (len(text), done)
+    return deltas, now_shown
+
+
+def page_rows(tree: RunTree, now: float, hide_plumbing: bool) -> list[PageRow]:
+    """The tree's rows, parents first, as the page's script gets them."""
+    return [
+        {k: v for k, v in dataclasses.asdict(row).items() if k not in PAGE_COMPUTED}
+        for row in flatten_rows(build_rows(tree, now, hide_plumbing))
+    ]
+
+
+def tree_delta(
+    tree: RunTree, shown: ShownTree, now: float, hide_plumbing: bool, counters_due: bool
+) -> tuple[TreeDelta | None, ShownTree]:
+    """What the page lacks of ``tree`` when it has ``shown``; counters (token counts and
+    speeds) only when ``counters_due`` or their row changed anyway."""
+    rows = page_rows(tree, now, hide_plumbing)
+    sent, changed = ({} if shown.reset else dict(shown.rows)), []
+    for row in rows:
+        before = sent.get(row["run_id"])
+        if before is None:
+            changed.append(row)
+            sent[row["run_id"]] = row
+            continue
+        diff = {k: v for k, v in row.items() if before.get(k) != v}
+        if diff and (counters_due or not diff.keys() <= COUNTERS):
+            changed.append({"run_id": row["run_id"], **diff})
+            sent[row["run_id"]] = row
+    ids = {row["run_id"] for row in rows}
+    removed = [run_id for run_id in sent if run_id not in ids]
+    for run_id in removed:
+        del sent[run_id]
+    totals = run_totals(tree, now)
+    new_totals = totals if totals != shown.totals and (counters_due or changed) else None
+    finished = tree.is_finished
+    if not (changed or removed or new_totals or shown.reset or finished != shown.finished):
+        return None, shown
+    started = tree.started_at if tree.started_at is not None else now
+    end = tree.ended_at if finished and tree.ended_at is not None else now
+    delta = TreeDelta(
+        rows=changed,
+        removed=removed,
+        totals=new_totals or (totals if shown.reset or finished else None),
+        elapsed_ms=max(round((end - started) * 1000), 0),
+        finished=finished,
+        reset=shown.reset,
     )
+    return delta, ShownTree(sent, delta.totals or shown.totals, finished, reset=False)
 
 
-def text_delta(shown: LiveText, live: LiveText) -> TextDelta | None:
-    """The text the page lacks when it shows ``shown`` and should show ``live``."""
-    offset = len(shown.text) if shown.run_id == live.run_id else 0
-    if not live.run_id or len(live.text) == offset:
-        return None
-    return TextDelta(live.run_id, offset, live.text[offset:])
+def empty_tree_delta() -> TreeDelta:
+    """An empty panel (a new thread, or a run with no tree yet)."""
+    return TreeDelta([], [], None, 0, finished=True, reset=True)

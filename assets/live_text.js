@@ -1,46 +1,81 @@
-// The answer being streamed. The server sends only what is new, as (run_id, offset, text);
-// this keeps each run's whole text and paints it at most once per frame, appending to one text
-// node. Text only: nothing here is ever parsed as HTML.
+// Every model answer in the page, rendered as markdown by assets/markdown.js, from the first
+// token to the last and for saved messages alike. An answer's element carries `data-md`,
+// `data-md-run-id` and `data-md-part`; while its run goes on the server sends only new text,
+// as [run_id, part, offset, text, done] rows; a finished message carries its whole text in
+// `data-md-source` (and `data-md-done="true"`). Painting happens at most once per frame, at most
+// BUDGET characters per answer per frame, appended to the same DOM: nothing is rebuilt.
 window.liveText = (() => {
-  const texts = new Map();
+  const BUDGET = 24000;
+  const live = new Map(); // "runId/part" -> {text, done}
   let scheduled = false;
-  let retries = 0;
+
+  const key = (runId, part) => `${runId}/${part}`;
+
+  function take(rows, replace) {
+    for (const [runId, part, offset, text, done] of rows) {
+      const k = key(runId, part);
+      const have = replace ? "" : live.get(k)?.text || "";
+      if (offset > have.length) continue; // a gap: the server follows up with reset()
+      live.set(k, { text: have.slice(0, offset) + text, done });
+    }
+    schedule();
+  }
+
+  // The text an element should show, whether it is complete, and whether it only grows.
+  function sourceOf(el) {
+    const entry = el.dataset.mdRunId && live.get(key(el.dataset.mdRunId, el.dataset.mdPart || "answer"));
+    if (entry) return { ...entry, growing: true };
+    return { text: el.dataset.mdSource || "", done: el.dataset.mdDone === "true", growing: false };
+  }
+
+  // Bring one element up to date; true when it has more to paint next frame.
+  function paintOne(el) {
+    const { text, done, growing } = sourceOf(el);
+    let state = el.__md;
+    const runId = el.dataset.mdRunId || "";
+    const replaced = state && (state.runId !== runId || state.length > text.length ||
+      (!growing && text !== state.source && !text.startsWith(state.source)));
+    if (!state || replaced) {
+      el.replaceChildren();
+      state = el.__md = { renderer: window.Markdown.create(el), runId, length: 0, source: "", ended: false };
+    }
+    if (state.length < text.length) {
+      const end = Math.min(text.length, state.length + BUDGET);
+      state.renderer.append(text.slice(state.length, end));
+      state.length = end;
+      if (!growing) state.source = text.slice(0, end);
+    }
+    const more = state.length < text.length;
+    if (done && !more && !state.ended) {
+      state.renderer.end();
+      state.ended = true;
+    } else if (!state.ended) state.renderer.paint();
+    return more;
+  }
 
   function paint() {
     scheduled = false;
-    let missing = false;
-    for (const [runId, text] of texts) {
-      const el = document.querySelector(`[data-live-run-id="${CSS.escape(runId)}"]`);
-      if (!el) { missing = true; continue; }
-      const painted = el.__paintedLength;
-      if (painted === text.length) continue;
-      if (painted !== undefined && painted < text.length && el.firstChild) {
-        el.firstChild.appendData(text.slice(painted));
-      } else {
-        el.textContent = text;
-      }
-      el.__paintedLength = text.length;
-    }
-    // The bubble may render a frame after its first text arrives: look again, for a while.
-    if (missing && retries++ < 120) schedule();
+    let more = false;
+    for (const el of document.querySelectorAll("[data-md]")) more = paintOne(el) || more;
+    if (more) schedule();
   }
 
   function schedule() {
-    if (!scheduled) { scheduled = true; requestAnimationFrame(paint); }
+    if (!scheduled) {
+      scheduled = true;
+      requestAnimationFrame(paint);
+    }
   }
 
+  // Bubbles appear, and finished messages get their text, through React: look again then.
+  new MutationObserver(schedule).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    attributeFilter: ["data-md-source", "data-md-done", "data-md-run-id"],
+  });
+
   return {
-    write(runId, offset, chunk) {
-      const have = texts.get(runId) || "";
-      if (offset > have.length) return; // a gap: the server follows up with reset()
-      texts.set(runId, offset === have.length ? have + chunk : have.slice(0, offset) + chunk);
-      retries = 0;
-      schedule();
-    },
-    reset(runId, text) {
-      texts.set(runId, text);
-      retries = 0;
-      schedule();
-    },
+    write: (rows) => take(rows, false),
+    reset: (rows) => take(rows, true),
   };
 })();

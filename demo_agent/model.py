@@ -51,6 +51,7 @@ NOTHING_TO_SUMMARIZE = "There is nothing to summarize yet."
 _PIECE = re.compile(r"\s*\S+\s*")
 _REPEAT_PREFIX = "repeat:"
 _STREAM_TOKENS = re.compile(r"\bstream\s+(\d+)\s+tokens?\b", re.IGNORECASE)
+_MARKDOWN_TOKENS = re.compile(r"\bmarkdown\s+(\d+)\s+tokens?\b", re.IGNORECASE)
 _WEATHER = re.compile(r"\bweather\b", re.IGNORECASE)
 _CITY_NAME = r"(?P<city>[a-z][a-z .'-]*?)"
 _CITY = re.compile(
@@ -83,8 +84,23 @@ class Reply:
     tool_call: ToolCall | None = None
     paced: bool = True
 
-    def chunks(self) -> Iterator[AIMessageChunk]:
-        """Stream chunks: the text in word pieces, then the tool call (name, then args pieces)."""
+    def chunks(self, input_tokens: int = 0) -> Iterator[AIMessageChunk]:
+        """Stream chunks: the text in word pieces, then the tool call (name, then args pieces);
+        the last one carries ``usage_metadata`` (``input_tokens`` in, one token per chunk out)."""
+        pieces = list(self._pieces())
+        usage = {
+            "input_tokens": input_tokens,
+            "output_tokens": len(pieces),
+            "total_tokens": input_tokens + len(pieces),
+        }
+        for index, piece in enumerate(pieces):
+            yield (
+                piece
+                if index < len(pieces) - 1
+                else piece.model_copy(update={"usage_metadata": usage})
+            )
+
+    def _pieces(self) -> Iterator[AIMessageChunk]:
         if self.text or not self.tool_call:
             for piece in split_words(self.text):
                 yield AIMessageChunk(content=piece)
@@ -100,6 +116,38 @@ class Reply:
                 yield AIMessageChunk(
                     content="", tool_call_chunks=[tool_call_chunk(args=piece, index=0)]
                 )
+
+
+def markdown_document(tokens: int) -> str:
+    """A markdown answer of exactly ``tokens`` word pieces (at least 20): sections with
+    headings, emphasis, lists, a code block and a table, ending in "End of document."."""
+    ending = "\n\nEnd of document."
+    budget = tokens - len(split_words(ending))
+    blocks: list[str] = []
+    used, section = 0, 0
+    while True:
+        section += 1
+        block = _markdown_section(section)
+        size = len(split_words(block))
+        if used + size > budget - 3:
+            break
+        blocks.append(block)
+        used += size
+    filler = " ".join(f"word{i}" for i in range(1, budget - used + 1))
+    return "".join(blocks) + filler + ending
+
+
+def _markdown_section(n: int) -> str:
+    return (
+        f"## Section {n}\n\n"
+        f"Some **bold words** and *emphasis* with `inline_code({n})` and a "
+        f"[link](https://example.com/{n}).\n\n"
+        f"- first point of section {n}\n- second point\n  - a nested point\n"
+        f"1. step one\n2. step two\n\n"
+        f"> A quote in section {n}.\n\n"
+        f"```python\ndef section_{n}():\n    return {n} * 2\n```\n\n"
+        f"| name | value |\n|---|---:|\n| alpha | {n} |\n| beta | {n * 2} |\n\n"
+    )
 
 
 def plan_reply(messages: Sequence[BaseMessage], tool_names: Collection[str] = ()) -> Reply:
@@ -131,6 +179,8 @@ def _answer(text: str, history: Sequence[BaseMessage], can_check_weather: bool) 
     if match := _STREAM_TOKENS.search(text):
         count = min(int(match[1]), MAX_STREAM_TOKENS)
         return Reply(" ".join(f"word{i}" for i in range(1, count + 1)), paced=False)
+    if match := _MARKDOWN_TOKENS.search(text):
+        return Reply(markdown_document(min(int(match[1]), MAX_STREAM_TOKENS)), paced=False)
     city = _weather_city(text.strip(), history)
     if city is None or not can_check_weather:
         return Reply(GREETING)
@@ -170,6 +220,11 @@ def _summary(history: Sequence[BaseMessage]) -> Reply:
     return Reply(f"Summary: {first_sentence}")
 
 
+def _input_tokens(messages: Sequence[BaseMessage]) -> int:
+    """The prompt's size as the demo counts tokens: word pieces."""
+    return sum(len(split_words(_text(m))) for m in messages if _text(m))
+
+
 def _bound_tool_names(kwargs: dict[str, Any]) -> set[str]:
     return {t["function"]["name"] for t in kwargs.get("tools", ())}
 
@@ -201,7 +256,8 @@ class DemoChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
-        return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in reply.chunks())
+        chunks = reply.chunks(_input_tokens(messages))
+        return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in chunks)
 
     def _stream(
         self,
@@ -212,7 +268,7 @@ class DemoChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks():
+        for chunk in reply.chunks(_input_tokens(messages)):
             if delay:
                 time.sleep(delay)
             yield ChatGenerationChunk(message=chunk)
@@ -226,6 +282,6 @@ class DemoChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks():
+        for chunk in reply.chunks(_input_tokens(messages)):
             await asyncio.sleep(delay)  # even 0 lets the event loop send what is queued
             yield ChatGenerationChunk(message=chunk)

@@ -4,7 +4,7 @@ import reflex as rx
 
 from app import testids
 from app.state import ConversationState
-from app.state.conversation import COMPOSER_ID
+from app.state.page_scripts import COMPOSER_ID
 
 
 def error_banner() -> rx.Component:

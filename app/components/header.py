@@ -42,8 +42,21 @@ def assistant_picker() -> rx.Component:
     )
 
 
+def threads_toggle() -> rx.Component:
+    """Shows or hides the thread list (hidden by default on narrow screens, e.g. a projector)."""
+    return rx.icon_button(
+        rx.icon("panel-left", size=16),
+        variant="ghost",
+        size="2",
+        title="Show or hide the threads",
+        on_click=rx.call_script("window.pageLayout.toggle('threads')"),
+        data_testid=testids.THREADS_TOGGLE,
+    )
+
+
 def header() -> rx.Component:
     return rx.hstack(
+        threads_toggle(),
         rx.heading("LangGraph run inspector", size="4"),
         rx.spacer(),
         assistant_picker(),

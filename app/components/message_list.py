@@ -3,6 +3,7 @@
 import reflex as rx
 
 from app import testids
+from app.run_view import ANSWER
 from app.state import ConversationState, TreePanelState
 from app.transcript import ChatMessage
 
@@ -23,16 +24,17 @@ def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Com
     )
 
 
-#: Longer answers show as plain text: parsing ~100 KB of markdown blocks the page for 100+ ms.
-MARKDOWN_LIMIT = 40_000
-
-
-def _markdown(text: rx.Var[str]) -> rx.Component:
-    # use_raw=False: model output is text, never HTML that runs.
-    return rx.cond(
-        text.length() > MARKDOWN_LIMIT,
-        rx.text(text, white_space="pre-wrap", class_name="answer"),
-        rx.markdown(text, use_raw=False, class_name="answer"),
+def _markdown(message: rx.Var[ChatMessage]) -> rx.Component:
+    """An answer, rendered as markdown in the page by assets/live_text.js and
+    assets/markdown.js: streamed text while its run goes on, ``content`` once saved. The same
+    element from the first token to the last; model output never runs as HTML."""
+    return rx.el.div(
+        class_name="answer markdown",
+        data_md="",
+        data_md_run_id=message.run_id,
+        data_md_part=ANSWER,
+        data_md_source=message.content,
+        data_md_done=(message.status != "running").to_string(),
     )
 
 
@@ -47,7 +49,7 @@ def user_message(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
-    return _bubble(message, _markdown(message.content), class_name="message assistant")
+    return _bubble(message, _markdown(message), class_name="message assistant")
 
 
 def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
@@ -86,24 +88,6 @@ def chat_message(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
-def streaming_message() -> rx.Component:
-    """The answer being streamed: plain text filled by assets/live_text.js, which receives
-    only the new text on each flush. It becomes a markdown bubble when the model call ends."""
-    return rx.cond(
-        ConversationState.streaming_run_id != "",
-        rx.box(
-            rx.el.div(class_name="live-text", data_live_run_id=ConversationState.streaming_run_id),
-            data_testid=testids.MESSAGE,
-            data_role="assistant",
-            data_run_id=ConversationState.streaming_run_id,
-            data_streaming="true",
-            data_selected=_selected(ConversationState.streaming_run_id).to_string(),
-            on_click=TreePanelState.select_run(ConversationState.streaming_run_id),
-            class_name="message assistant streaming",
-        ),
-    )
-
-
 def empty_hint() -> rx.Component:
     return rx.cond(
         ConversationState.messages.length() == 0,
@@ -127,7 +111,6 @@ def message_list() -> rx.Component:
         rx.vstack(
             empty_hint(),
             rx.foreach(ConversationState.messages, chat_message),
-            streaming_message(),
             spacing="3",
             padding="16px",
             width="100%",

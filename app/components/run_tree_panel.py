@@ -1,81 +1,16 @@
-"""The side panel: the live tree of the viewed run, its waterfall bars and a node's details."""
+"""The side panel: the live tree of the viewed run (drawn in the page by assets/run_tree.js
+from the deltas the state sends), the run's totals, a node's details; foldable and resizable."""
 
 import reflex as rx
 
 from app import testids
-from app.run_tree import DetailRow, TreeRow
+from app.run_tree import DetailRow
 from app.state import TreePanelState
 
-KIND_COLORS = {"chain": "gray", "chat_model": "violet", "llm": "violet", "tool": "orange"}
-
-
-def _status_dot(row: rx.Var[TreeRow]) -> rx.Component:
-    return rx.box(
-        class_name="status-dot",
-        data_status=row.status,
-        title=rx.cond(row.error != "", row.status + ": " + row.error, row.status),
-    )
-
-
-def _waterfall_bar(row: rx.Var[TreeRow]) -> rx.Component:
-    return rx.box(
-        rx.box(
-            class_name="waterfall-bar",
-            data_status=row.status,
-            left=row.offset_pct.to_string() + "%",
-            width=row.width_pct.to_string() + "%",
-        ),
-        class_name="waterfall-track",
-    )
-
-
-@rx.memo
-def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Component:
-    """One run and, nested inside it, its children: a component that contains itself."""
-    return rx.el.details(
-        rx.el.summary(
-            rx.box(
-                _status_dot(row),
-                rx.badge(
-                    rx.cond(row.is_root, "graph", row.kind),
-                    color_scheme=rx.match(row.kind, *KIND_COLORS.items(), "blue"),
-                    variant="soft",
-                    size="1",
-                ),
-                rx.text(row.name, class_name="node-name", size="2", title=row.run_id),
-                rx.cond(
-                    (row.step >= 0) & (row.name == row.langgraph_node),  # graph nodes only
-                    rx.text("step " + row.step.to_string(), size="1", class_name="dim"),
-                ),
-                rx.cond(
-                    row.chunk_count > 0,
-                    rx.text(row.chunk_count.to_string() + " tok", size="1", class_name="dim"),
-                ),
-                rx.text(row.duration_label, size="1", class_name="dim duration"),
-                _waterfall_bar(row),
-                class_name="node-row",
-                data_selected=(row.run_id == selected_run_id).to_string(),
-                on_click=TreePanelState.select_run(row.run_id).prevent_default,
-            ),
-            data_leaf=(row.children.length() == 0).to_string(),
-        ),
-        rx.box(
-            rx.foreach(
-                row.children,
-                lambda child: tree_node(row=child, selected_run_id=selected_run_id),
-            ),
-            class_name="node-children",
-        ),
-        open=True,
-        class_name="tree-node",
-        data_plumbing=row.is_plumbing.to_string(),
-        data_testid=testids.TREE_NODE,
-        data_run_id=row.run_id,
-        data_parent_id=row.parent_id,
-        data_name=row.name,
-        data_kind=row.kind,
-        data_status=row.status,
-    )
+#: The run id of the tree node a click landed on ("" elsewhere), read in the page.
+CLICKED_NODE = rx.Var(
+    "(_e.target.closest('.node-row')?.closest('[data-run-id]')?.dataset.runId ?? '')"
+)
 
 
 def _detail_row(detail: rx.Var[DetailRow]) -> rx.Component:
@@ -131,10 +66,22 @@ def _run_picker() -> rx.Component:
     )
 
 
+def _fold_button() -> rx.Component:
+    return rx.icon_button(
+        rx.icon("panel-right", size=14),
+        variant="ghost",
+        size="1",
+        title="Fold or unfold the run tree",
+        on_click=rx.call_script("window.pageLayout.toggle('tree')"),
+        data_testid=testids.TREE_FOLD,
+    )
+
+
 def run_tree_panel() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("Run tree", size="3"),
+            _fold_button(),
+            rx.heading("Run tree", size="3", class_name="foldable"),
             _run_picker(),
             rx.spacer(),
             rx.el.label(
@@ -144,24 +91,32 @@ def run_tree_panel() -> rx.Component:
                     data_testid=testids.HIDE_PLUMBING,
                 ),
                 rx.text("Hide plumbing", size="1"),
-                class_name="plumbing-toggle",
+                class_name="plumbing-toggle foldable",
             ),
             align="center",
             width="100%",
         ),
-        rx.box(
-            rx.cond(
-                TreePanelState.tree_rows.length() == 0,
-                rx.text("The runs of the next answer appear here as they start.", size="1"),
-            ),
-            rx.foreach(
-                TreePanelState.tree_rows,
-                lambda row: tree_node(row=row, selected_run_id=TreePanelState.selected_run_id),
-            ),
-            class_name="tree-scroller",
-            data_testid=testids.EVENT_TREE,
+        rx.text(
+            id="tree-totals", size="1", class_name="dim foldable", data_testid=testids.RUN_TOTALS
         ),
-        node_details(),
+        rx.box(
+            rx.el.div(id="tree-root"),  # filled by assets/run_tree.js, never by React
+            class_name="tree-scroller foldable",
+            data_testid=testids.EVENT_TREE,
+            data_selected_run_id=TreePanelState.selected_run_id,
+            on_click=TreePanelState.select_tree_node(CLICKED_NODE),
+        ),
+        rx.box(node_details(), class_name="foldable", width="100%"),
         class_name="tree-panel",
         spacing="2",
+    )
+
+
+def tree_resizer() -> rx.Component:
+    """The handle between the chat and the tree: drag it to widen or narrow the tree."""
+    return rx.el.div(
+        class_name="tree-resizer",
+        role="separator",
+        title="Drag to resize the run tree",
+        data_testid=testids.TREE_RESIZER,
     )

@@ -10,6 +10,7 @@ from app.run_tree.model import (
 )
 from app.run_tree.view import (
     DetailRow,
+    RunTotals,
     TreeRow,
     build_rows,
     duration_label,
@@ -18,12 +19,14 @@ from app.run_tree.view import (
     format_payload,
     is_plumbing,
     node_details,
+    run_totals,
 )
 
 __all__ = [
     "STREAM_ENDED_EARLY",
     "DetailRow",
     "RunNode",
+    "RunTotals",
     "RunTree",
     "TreeRow",
     "build_rows",
@@ -35,4 +38,5 @@ __all__ = [
     "is_plumbing",
     "node_details",
     "parse_event_name",
+    "run_totals",
 ]

@@ -44,6 +44,9 @@ class RunNode:
     last_seen_at: float = 0.0
     ended_at: float | None = None
     chunk_count: int = 0
+    first_token_at: float | None = None  # a model run's first streamed text
+    last_token_at: float | None = None
+    usage: dict[str, int] = field(default_factory=dict)  # a model's `usage_metadata` tokens
     _text_parts: list[str] = field(default_factory=list, repr=False)
     _tool_calls: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False)
 
@@ -78,16 +81,46 @@ class RunNode:
         """Readable text of the run's output: a message's content, a string, or ""."""
         return content_text(self.outputs)
 
-    def add_chunk(self, chunk: Any) -> None:
-        """Fold one model stream chunk (message chunk dict, or plain text) into this run."""
+    @property
+    def time_to_first_token(self) -> float | None:
+        """Seconds from the model run's start to its first streamed text, if any."""
+        if self.first_token_at is None:
+            return None
+        return max(self.first_token_at - self.started_at, 0.0)
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        """Chunks per second from the first streamed text to the latest (None before two)."""
+        if self.first_token_at is None or self.last_token_at is None:
+            return None
+        span = self.last_token_at - self.first_token_at
+        return (self.chunk_count - 1) / span if span > 0 and self.chunk_count > 1 else None
+
+    def add_chunk(self, chunk: Any, at: float = 0.0) -> None:
+        """Fold one model stream chunk (message chunk dict, or plain text) received at ``at``
+        into this run."""
         self.chunk_count += 1
         text = content_text(chunk)
         if text:
             self._text_parts.append(text)
+            if self.first_token_at is None:
+                self.first_token_at = at
+            self.last_token_at = at
+        self.add_usage(chunk)
         if isinstance(chunk, dict) and isinstance(chunk.get("tool_call_chunks"), list):
             for fragment in chunk["tool_call_chunks"]:
                 if isinstance(fragment, dict):
                     self._add_tool_call_fragment(fragment)
+
+    def add_usage(self, message: Any) -> None:
+        """Take a message's ``usage_metadata`` token counts (a chunk's, or the final output's)."""
+        usage = message.get("usage_metadata") if isinstance(message, dict) else None
+        if not isinstance(usage, dict):
+            return
+        for key in ("input_tokens", "output_tokens", "total_tokens"):
+            value = usage.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                self.usage[key] = value
 
     def _add_tool_call_fragment(self, fragment: dict[str, Any]) -> None:
         index = fragment.get("index")
@@ -228,9 +261,11 @@ class RunTree:
                 node.inputs = data["input"]
         elif phase == "stream":
             if node.kind in MODEL_KINDS:
-                node.add_chunk(data.get("chunk"))
+                node.add_chunk(data.get("chunk"), received_at)
         elif phase == "end":
             node.outputs = data.get("output")
+            if node.kind in MODEL_KINDS:
+                node.add_usage(node.outputs)
             if node.inputs is None and "input" in data:
                 node.inputs = data["input"]
             self._close(node, "done", received_at)

@@ -41,7 +41,26 @@ class TreeRow:
     is_plumbing: bool
     is_root: bool
     error: str  # "" when none
+    start_ms: int = 0  # from the run's first frame
+    end_ms: int = -1  # -1 while open
+    ttft_ms: int = -1  # a model run's time to first token; -1 when unknown
+    tokens_per_s: float = -1.0  # a model run's streaming speed; -1 when unknown
+    input_tokens: int = -1  # a model run's usage_metadata; -1 when not reported
+    output_tokens: int = -1
     children: list[TreeRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """The whole run in a few numbers, for the tree's header (tokens: -1 when no model
+    reported usage)."""
+
+    wall_ms: int
+    model_calls: int
+    tool_calls: int
+    input_tokens: int
+    output_tokens: int
+    streamed_chunks: int
 
 
 @dataclass
@@ -107,6 +126,7 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
                 rows.extend(rows_for(children, parent_id, depth))
                 continue
             offset, width = _bar(node, start, span, now)
+            ttft, speed = node.time_to_first_token, node.tokens_per_second
             row = TreeRow(
                 run_id=node.run_id,
                 parent_id=parent_id,
@@ -123,12 +143,37 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
                 is_plumbing=plumbing,
                 is_root=node.is_root,
                 error=node.error or "",
+                start_ms=_ms(node.started_at - start),
+                end_ms=-1 if node.ended_at is None else _ms(node.ended_at - start),
+                ttft_ms=-1 if ttft is None else _ms(ttft),
+                tokens_per_s=-1.0 if speed is None else round(speed, 1),
+                input_tokens=node.usage.get("input_tokens", -1),
+                output_tokens=node.usage.get("output_tokens", -1),
             )
             row.children = rows_for(children, node.run_id, depth + 1)
             rows.append(row)
         return rows
 
     return rows_for(tree.roots(), "", 0)
+
+
+def run_totals(tree: RunTree, now: float) -> RunTotals:
+    """Wall time so far (or in all), model and tool calls, and the tokens models reported."""
+    _, span = _time_axis(tree, now)
+    models = tree.model_runs()
+    reported = [node.usage for node in models if node.usage]
+    return RunTotals(
+        wall_ms=_ms(span) if tree.started_at is not None else 0,
+        model_calls=len(models),
+        tool_calls=len(tree.tool_runs()),
+        input_tokens=sum(u.get("input_tokens", 0) for u in reported) if reported else -1,
+        output_tokens=sum(u.get("output_tokens", 0) for u in reported) if reported else -1,
+        streamed_chunks=sum(node.chunk_count for node in models),
+    )
+
+
+def _ms(seconds: float) -> int:
+    return max(round(seconds * 1000), 0)
 
 
 def flatten_rows(rows: list[TreeRow]) -> list[TreeRow]:
@@ -213,6 +258,7 @@ def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRo
         fields.append(DetailRow("Error", node.error, is_block=True))
     if node.kind in MODEL_KINDS:
         fields.append(DetailRow("Chunks", str(node.chunk_count)))
+        fields += _model_numbers(node)
         if node.streamed_text:
             fields.append(DetailRow("Streamed text", _fold_text(node.streamed_text), True))
         if node.tool_call_chunks:
@@ -224,6 +270,19 @@ def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRo
     if node.metadata:
         fields.append(DetailRow("Metadata", format_payload(node.metadata), is_block=True))
     return fields
+
+
+def _model_numbers(node: RunNode) -> list[DetailRow]:
+    """Time to first token, speed and reported tokens, when known."""
+    numbers = []
+    if node.time_to_first_token is not None:
+        numbers.append(DetailRow("Time to first token", format_duration(node.time_to_first_token)))
+    if node.tokens_per_second is not None:
+        numbers.append(DetailRow("Tokens per second", f"{node.tokens_per_second:.1f}"))
+    for key, label in (("input_tokens", "Input tokens"), ("output_tokens", "Output tokens")):
+        if key in node.usage:
+            numbers.append(DetailRow(label, f"{node.usage[key]:,}"))
+    return numbers
 
 
 def format_payload(value: Any) -> str:

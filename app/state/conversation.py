@@ -21,9 +21,15 @@ from app.error_text import error_text
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
 from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
 from app.run_tree import RunTree
-from app.run_view import LiveText, view_run
+from app.run_view import ShownText, text_deltas, view_run
 from app.settings import SettingsError
-from app.state.page_scripts import reset_live_text, show_thread_in_url, write_live_text
+from app.state.page_scripts import (
+    COMPOSER_ID,
+    focus_composer,
+    reset_text,
+    show_thread_in_url,
+    write_text,
+)
 from app.state.threads import ThreadsState
 from app.state.tree_panel import TreePanelState
 from app.transcript import ChatMessage, thread_messages, title_from
@@ -34,7 +40,6 @@ log = logging.getLogger(__name__)
 #: A run whose follower has been silent this long is rejoined by another (check_run_alive).
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
-COMPOSER_ID = "composer"
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 
@@ -42,10 +47,9 @@ OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 class ConversationState(rx.State):
     """One browser tab's conversation with the deployment."""
 
+    # While a run goes on, its answers' text is not in this var (Reflex would re-send all of
+    # it on every flush): the page's script receives only the new text of each bubble.
     messages: list[ChatMessage] = []
-    # The answer being streamed is not a var (Reflex would re-send all of it on every flush):
-    # the page's script receives only its new text, into the bubble of this model run.
-    streaming_run_id: str = ""
     status: ChatStatus = "idle"
     error_message: str = ""
     stream_notes: list[str] = []
@@ -56,7 +60,7 @@ class ConversationState(rx.State):
     pending_question: str = rx.SessionStorage("", name="pending_question")
 
     _question: str = ""
-    _live: LiveText = LiveText()
+    _shown_text: ShownText = {}  # what the page has of the current run's answers
     # A thread's saved conversation while its latest run is replayed (open_thread).
     _saved_messages: list[ChatMessage] = []
     _stop_requested: bool = False
@@ -80,9 +84,10 @@ class ConversationState(rx.State):
         """Load the graphs and threads; open the thread named in the URL, if any."""
         async with self:
             wanted = self.router.url.query_parameters.get("thread", "")
-            current, running, live = self.thread_id, self.status == "running", self._live
-        if running and live.run_id:
-            yield reset_live_text(live)  # a reload mid-answer: the text so far
+            current, running = self.thread_id, self.status == "running"
+            rejoin = await self._rejoin_scripts()
+        for script in rejoin:  # a reload: the tree, and mid-run the answers so far
+            yield script
         try:
             client, default_assistant_id = deployment.client(), deployment.settings().assistant_id
             assistants = await client.search_assistants()
@@ -106,7 +111,9 @@ class ConversationState(rx.State):
         async with self:
             if self.status == "running":
                 return
-            await self._reset(thread_id)
+            cleared = await self._reset(thread_id)
+        for script in cleared:
+            yield script
         try:
             client = deployment.client()
             state = await client.get_thread_state(thread_id)
@@ -135,9 +142,9 @@ class ConversationState(rx.State):
     async def handle_new_thread_click(self):
         if self.status == "running":
             return None
-        await self._reset("")
+        cleared = await self._reset("")
         self.pending_question = ""
-        return show_thread_in_url("")
+        return [*cleared, show_thread_in_url("")]
 
     @rx.event
     async def pick_assistant(self, assistant_id: str):
@@ -146,17 +153,17 @@ class ConversationState(rx.State):
         if self.status == "running" or assistant_id == listing.assistant_id:
             return None
         listing.assistant_id = assistant_id
-        await self._reset("")
+        cleared = await self._reset("")
         self.pending_question = ""
-        return show_thread_in_url("")
+        return [*cleared, show_thread_in_url("")]
 
-    async def _reset(self, thread_id: str) -> None:
+    async def _reset(self, thread_id: str) -> list[EventSpec]:
+        """Start afresh on ``thread_id`` ("" for a new thread); returns the page's scripts."""
         self.thread_id, self.run_id = thread_id, ""
-        self.messages, self.stream_notes = [], []
-        self.streaming_run_id, self._live = "", LiveText()
+        self.messages, self.stream_notes, self._shown_text = [], [], {}
         self.status, self.error_message = "idle", ""
         self._question, self._saved_messages = "", []
-        (await self.get_state(TreePanelState)).clear()
+        return (await self.get_state(TreePanelState)).clear()
 
     # sending, following, stopping
 
@@ -292,6 +299,7 @@ class ConversationState(rx.State):
             self._saved_messages, self.pending_question = [], ""
             self.status, self.error_message = outcome, ended.error or ""
             thread_id = self.thread_id
+        scripts.append(focus_composer())
         log.info(
             "run %s",
             outcome,
@@ -320,21 +328,35 @@ class ConversationState(rx.State):
         return []
 
     async def _show(self, tree: RunTree) -> list[EventSpec]:
-        """Assign what the page shows of ``tree`` now; the live answer's new text goes to the
-        page's script."""
+        """Assign what the page shows of ``tree`` now; the answers' new text and the tree's
+        changes go to the page's scripts."""
         if not tree.run_id:
             return []
-        panel = await self.get_state(TreePanelState)
+        panel, now = await self.get_state(TreePanelState), time.monotonic()
         view = view_run(
-            tree, self.messages, self._live, now=time.monotonic(), hide_plumbing=panel.hide_plumbing
+            tree,
+            self.messages,
+            self._shown_text,
+            panel.shown_for(tree),
+            now=now,
+            hide_plumbing=panel.hide_plumbing,
+            counters_due=panel.counters_due(now),
         )
-        if view.messages != self.messages:
+        if view.messages != self.messages:  # assigning a var sends it, even unchanged
             self.messages = view.messages
-        if view.live.run_id != self.streaming_run_id:  # assigning a var sends it, even unchanged
-            self.streaming_run_id = view.live.run_id
-        self._live = view.live
-        panel.show_progress(tree, view.rows)
-        return [write_live_text(view.delta)] if view.delta else []
+        self._shown_text = view.shown_text
+        scripts = [write_text(view.text)] if view.text else []
+        return scripts + panel.show_progress(tree, view, now)
+
+    async def _rejoin_scripts(self) -> list[EventSpec]:
+        """For a page that (re)joined: the tree whole and, mid-run, every answer so far."""
+        panel = await self.get_state(TreePanelState)
+        tree = panel.tree_of(self.run_id) if self.status == "running" else None
+        scripts = []
+        if tree is not None:
+            deltas, self._shown_text = text_deltas(tree, {})
+            scripts.append(reset_text(deltas))
+        return scripts + panel.whole_tree()
 
     @rx.event
     def check_run_alive(self, _tick: str = ""):

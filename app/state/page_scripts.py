@@ -1,28 +1,47 @@
-"""The scripts the states run in the page: the live answer's text (``assets/live_text.js``)
-and the thread's id in the address bar."""
+"""The scripts the states run in the page: the answers' text (``assets/live_text.js``), the
+tree's changes (``assets/run_tree.js``), the thread's id in the address bar, and the focus.
+Everything goes as JSON data, never as markup."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.run_view import LiveText, TextDelta
+from app.run_view import TextDelta, TreeDelta
+
+#: The question box's element id.
+COMPOSER_ID = "composer"
 
 
 def _call(function: str, *args: object) -> EventSpec:
     return rx.call_script(f"{function}({', '.join(map(json.dumps, args))})")
 
 
-def write_live_text(delta: TextDelta) -> EventSpec:
-    """Append the live answer's new text (sent as data, never as markup)."""
-    return _call("window.liveText.write", delta.run_id, delta.offset, delta.text)
+def _text_rows(deltas: list[TextDelta]) -> list[list[object]]:
+    return [[d.run_id, d.part, d.offset, d.text, d.done] for d in deltas]
 
 
-def reset_live_text(live: LiveText) -> EventSpec:
-    """Give a page that (re)joined mid-answer the whole text so far."""
-    return _call("window.liveText.reset", live.run_id, live.text)
+def write_text(deltas: list[TextDelta]) -> EventSpec:
+    """Append the answers' new text, and say which model calls ended."""
+    return _call("window.liveText.write", _text_rows(deltas))
+
+
+def reset_text(deltas: list[TextDelta]) -> EventSpec:
+    """Give a page that (re)joined mid-run every answer so far."""
+    return _call("window.liveText.reset", _text_rows(deltas))
+
+
+def update_tree(delta: TreeDelta) -> EventSpec:
+    """Apply the tree's changes in the page (the whole tree when ``delta.reset``)."""
+    return _call("window.runTree.update", dataclasses.asdict(delta))
+
+
+def focus_composer() -> EventSpec:
+    """Put the cursor back in the question box once it is usable again."""
+    return _call("window.pageLayout.focusWhenEnabled", COMPOSER_ID)
 
 
 def show_thread_in_url(thread_id: str) -> EventSpec:

@@ -270,3 +270,23 @@ def test_a_joined_stream_drops_the_duplicate_where_replay_meets_live_events():
 
     parts = run_sync(collect())
     assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
+
+
+def test_the_same_chunk_twice_in_one_millisecond_reaches_the_reader_twice_and_once_after_a_rejoin():
+    pipe = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "| "}}
+    word = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "a "}}
+    frames = [
+        frame("metadata", {"run_id": "r1"}, id="1-0"),
+        *(frame("events", data, id="2-0") for data in (pipe, word, pipe, word, pipe)),
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return sse_stream_response(*frames[:4], fail_with=httpx.ReadError("reset"))
+        if request.url.path.endswith("/stream"):
+            return sse_stream_response(*frames)
+        return httpx.Response(200, json={"run_id": "r1", "status": "success"})
+
+    parts = reconnecting_parts(handler)
+    chunks = [p.data["data"]["chunk"] for p in parts if p.event == "events"]
+    assert "".join(chunks) == "| a | a | "

@@ -1,7 +1,7 @@
-"""What the page shows of a run: messages, the live answer's delta and the tree rows."""
+"""What the page gets of a run: messages, the answers' text deltas and the tree's deltas."""
 
 from app.run_tree import RunTree
-from app.run_view import LiveText, TextDelta, text_delta, view_run
+from app.run_view import ShownTree, TextDelta, text_deltas, tree_delta, view_run
 from app.transcript import ChatMessage
 from tests.unit.sse import recorded_events
 
@@ -23,49 +23,108 @@ def first_text_index(events: list[dict], nth_model: int) -> int:
     raise AssertionError("no such model call")
 
 
-def test_the_answer_being_streamed_is_live_text_not_a_message():
+def view(tree: RunTree, messages=(), shown_text=None, shown_tree=None, due=True):
+    return view_run(
+        tree,
+        list(messages),
+        shown_text or {},
+        shown_tree,
+        now=100.0,
+        hide_plumbing=False,
+        counters_due=due,
+    )
+
+
+def test_while_a_run_goes_on_its_answers_travel_as_text_deltas_not_in_the_messages():
     events = recorded_events("weather")
     tree = tree_after(events[: first_text_index(events, 1) + 3])
     question = ChatMessage("user", "What's the weather in SF?")
 
-    view = view_run(tree, [question], LiveText(), now=10.0, hide_plumbing=False)
+    result = view(tree, [question])
 
-    assert view.messages == [question]
-    assert view.live.run_id == tree.model_runs()[0].run_id
-    assert view.delta == TextDelta(view.live.run_id, 0, view.live.text)
-    assert view.live.text.startswith("Let me")
-    assert [row.name for row in view.rows] == ["agent"]
+    model_id = tree.model_runs()[0].run_id
+    assert result.messages == [question, ChatMessage("assistant", "", model_id, status="running")]
+    (delta,) = result.text
+    assert delta == TextDelta(model_id, 0, delta.text, done=False)
+    assert delta.text.startswith("Let me")
+    assert result.shown_text == {model_id: (len(delta.text), False)}
 
 
-def test_only_the_new_text_is_sent_and_nothing_when_the_page_has_it_all():
+def test_only_the_new_text_is_sent_then_the_end_and_then_nothing():
     events = recorded_events("weather")
     cut = first_text_index(events, 1)
-    earlier = view_run(tree_after(events[: cut + 2]), [], LiveText(), now=0, hide_plumbing=False)
-    later = view_run(tree_after(events[: cut + 4]), [], earlier.live, now=0, hide_plumbing=False)
+    earlier = view(tree_after(events[: cut + 2]))
+    later = view(tree_after(events[: cut + 4]), shown_text=earlier.shown_text)
+    (first,), (second,) = earlier.text, later.text
 
-    assert later.delta.offset == len(earlier.live.text)
-    assert earlier.live.text + later.delta.text == later.live.text
-    assert text_delta(later.live, later.live) is None
+    assert second.offset == len(first.text)
+    model = tree_after(events[: cut + 4]).model_runs()[0]
+    assert first.text + second.text == model.streamed_text
 
-
-def test_a_finished_model_call_becomes_a_message_and_the_next_one_streams_from_zero():
-    events = recorded_events("weather")
-    tree = tree_after(events[: first_text_index(events, 2) + 1])
-    shown = LiveText(tree.model_runs()[0].run_id, "Let me check")
-
-    view = view_run(tree, [ChatMessage("user", "q")], shown, now=0, hide_plumbing=False)
-
-    assert [m.role for m in view.messages] == ["user", "assistant", "tool"]
-    assert view.live.run_id == tree.model_runs()[1].run_id
-    assert view.delta.offset == 0
+    whole = tree_after(events[: first_text_index(events, 2)])
+    ended = text_deltas(whole, later.shown_text)[0]
+    assert ended[0].done and ended[0].run_id == model.run_id
+    assert text_deltas(whole, text_deltas(whole, {})[1])[0] == []
 
 
-def test_viewing_the_same_run_again_replaces_its_messages_instead_of_repeating_them():
+def test_a_finished_run_gives_its_messages_their_text():
     tree = tree_after(recorded_events("weather"))
     tree.finish("done")
-    first = view_run(tree, [ChatMessage("user", "q")], LiveText(), now=0, hide_plumbing=False)
-    again = view_run(tree, first.messages, LiveText(), now=0, hide_plumbing=False)
+    first = view(tree, [ChatMessage("user", "q")])
+    again = view(tree, first.messages)
 
     assert again.messages == first.messages
     assert [m.role for m in first.messages] == ["user", "assistant", "tool", "assistant"]
-    assert again.live == LiveText() and again.delta is None
+    assert "60 degrees and foggy" in first.messages[-1].content
+
+
+def test_the_first_tree_delta_is_the_whole_tree_and_later_ones_only_what_changed():
+    events = recorded_events("weather")
+    half = tree_after(events[: len(events) // 2])
+    first, shown = tree_delta(half, ShownTree(), 50.0, False, True)
+    assert first.reset and len(first.rows) == len(half)
+
+    full = tree_after(events)
+    full.finish("done")
+    later, shown = tree_delta(full, shown, 60.0, False, True)
+    assert not later.reset and later.finished
+    new_ids = {n.run_id for n in full.nodes} - {n.run_id for n in half.nodes}
+    whole_rows = [row for row in later.rows if "name" in row]
+    assert {row["run_id"] for row in whole_rows} == new_ids
+    assert all(
+        set(row)
+        <= {
+            "run_id",
+            "status",
+            "end_ms",
+            "duration_label",
+            "chunk_count",
+            "tokens_per_s",
+            "ttft_ms",
+            "input_tokens",
+            "output_tokens",
+            "is_plumbing",
+        }
+        for row in later.rows
+        if "name" not in row
+    )
+    assert later.totals.model_calls == 2 and later.totals.tool_calls == 1
+
+    assert tree_delta(full, shown, 70.0, False, True)[0] is None
+
+
+def test_token_counts_wait_for_the_tick_but_new_runs_do_not():
+    events = recorded_events("weather")
+    cut = first_text_index(events, 1)
+    _, shown = tree_delta(tree_after(events[: cut + 1]), ShownTree(), 10.0, False, True)
+
+    more_tokens = tree_after(events[: cut + 3])
+    assert tree_delta(more_tokens, shown, 10.1, False, False)[0] is None
+    due, _ = tree_delta(more_tokens, shown, 10.6, False, True)
+    assert [set(row) - {"run_id"} for row in due.rows] == [{"chunk_count", "tokens_per_s"}]
+
+
+def test_the_page_tree_is_left_alone_while_the_panel_shows_another_run():
+    tree = tree_after(recorded_events("weather"))
+    result = view(tree, shown_tree=None)
+    assert result.tree is None and result.shown_tree is None

@@ -1,0 +1,577 @@
+// Markdown rendered incrementally, as text arrives: `window.Markdown.create(el)` gives a renderer
+// with `append(text)`, `end()` and `paint()`. Append-only: a finished block is never looked at
+// again; of the open block only what is still undecided is redrawn on `paint()`, so the work per
+// token stays constant however long the answer grows.
+//
+// Lines: a line's kind (heading, list item, code, table row, ...) is decided from its first
+// characters; from then on its text streams into its block. Inline text (emphasis, code, links)
+// is committed up to the last space where no construct is open; only the rest (the "tail") is
+// redrawn. Safety: the DOM is built with createElement and text nodes only, never from HTML
+// strings; raw HTML shows as text; links are live only for http, https and mailto URLs, images
+// only for http and https.
+window.Markdown = (() => {
+  const MAX_OPEN = 2000; // an inline construct open for this many characters is plain text
+  const PUNCT = /[!-/:-@[-`{-~\p{P}\p{S}]/u;
+  const SPACE = /\s/;
+  const MARKER_ONLY = /^[\s>*+\-#`~|_=\d.):]*$/; // could still become any kind of line
+  const LINK_SCHEMES = new Set(["http:", "https:", "mailto:"]);
+  const IMAGE_SCHEMES = new Set(["http:", "https:"]);
+
+  // -- inline -----------------------------------------------------------------------------
+
+  const isSpace = (c) => c === undefined || SPACE.test(c);
+  const isPunct = (c) => c !== undefined && PUNCT.test(c);
+
+  function safeUrl(url, schemes) {
+    if (!/^[a-z]+:/i.test(url)) return null; // relative URLs point into the app: no
+    try {
+      const parsed = new URL(url);
+      return schemes.has(parsed.protocol) ? parsed.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  // The destination of `[text](dest)` starting after "(": {end, url} or null if not closed.
+  function linkDestination(src, from) {
+    const m = /^[ \t]*(<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+"[^"\n]*")?[ \t]*\)/.exec(src.slice(from, from + MAX_OPEN));
+    if (!m) return null;
+    const url = m[1].startsWith("<") ? m[1].slice(1, -1) : m[1];
+    return { end: from + m[0].length, url };
+  }
+
+  // Parse inline markdown. Returns {nodes, safe}: nodes as plain objects, and the last offset
+  // after a space where nothing was open (everything before it is final). With `final`, open
+  // constructs are plain text; without, they are drawn as if closed at the end.
+  function parseInline(src, final, before) {
+    const out = [];
+    const stack = []; // open constructs; each one's marker is already in `out` as text
+    let text = "";
+    let safe = 0;
+    let i = 0;
+    const flush = () => {
+      if (text) out.push(text);
+      text = "";
+    };
+    const wrap = (opener, node) => {
+      flush();
+      node.c = out.splice(opener.at + 1);
+      out.pop();
+      stack.length = stack.indexOf(opener); // openers inside it stay text
+      out.push(node);
+    };
+    while (i < src.length) {
+      if (stack.length && i - stack[0].pos > MAX_OPEN) stack.shift(); // stays text
+      const c = src[i];
+      if (c === "\\" && isPunct(src[i + 1])) {
+        text += src[i + 1];
+        i += 2;
+      } else if (c === "`") {
+        let n = 1;
+        while (src[i + n] === "`") n++;
+        const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, "g");
+        close.lastIndex = i + n;
+        const m = close.exec(src);
+        if (m && m.index - i <= MAX_OPEN) {
+          flush();
+          out.push({ t: "code", v: src.slice(i + n, m.index).replace(/\n/g, " ") });
+          i = m.index + n;
+        } else if (!final && !m && src.length - i <= MAX_OPEN && i + n < src.length) {
+          flush(); // an open code span: drawn as code to the end, nothing after it is final
+          out.push({ t: "code", v: src.slice(i + n) });
+          return { nodes: out, safe };
+        } else {
+          text += "`".repeat(n);
+          i += n;
+        }
+      } else if (c === "*" || c === "_" || c === "~") {
+        let n = 1;
+        while (src[i + n] === c) n++;
+        const prev = i ? src[i - 1] : before;
+        const next = src[i + n];
+        const raw = c.repeat(n);
+        const left = !isSpace(next) && (!isPunct(next) || isSpace(prev) || isPunct(prev));
+        const right = !isSpace(prev) && (!isPunct(prev) || isSpace(next) || isPunct(next));
+        const usable = c === "~" ? n === 2 : n <= 3;
+        const canOpen = usable && next !== undefined && left && (c !== "_" || !right || isPunct(prev));
+        const canClose = usable && right && (c !== "_" || !left || isPunct(next));
+        const opener = canClose && [...stack].reverse().find((s) => s.ch === c && s.n === n);
+        if (opener) {
+          const tag = c === "~" ? "del" : n === 1 ? "em" : "strong";
+          wrap(opener, { t: tag });
+          if (n === 3) out[out.length - 1] = { t: "em", c: [out[out.length - 1]] };
+        } else if (canOpen) {
+          flush();
+          stack.push({ ch: c, n, raw, at: out.length, pos: i });
+          out.push(raw);
+        } else {
+          text += raw;
+        }
+        i += n;
+      } else if (c === "[" || (c === "!" && src[i + 1] === "[")) {
+        const raw = c === "!" ? "![" : "[";
+        flush();
+        stack.push({ ch: "[", raw, image: c === "!", at: out.length, pos: i });
+        out.push(raw);
+        i += raw.length;
+      } else if (c === "]" && stack.some((s) => s.ch === "[")) {
+        const opener = [...stack].reverse().find((s) => s.ch === "[");
+        const dest = src[i + 1] === "(" ? linkDestination(src, i + 2) : null;
+        if (dest) {
+          const source = src.slice(opener.pos, dest.end);
+          wrap(opener, opener.image ? { t: "img", url: dest.url, source } : { t: "a", url: dest.url, source });
+          i = dest.end;
+        } else {
+          const pending = !final && (src[i + 1] === undefined || (src[i + 1] === "(" && !src.includes(")", i)));
+          if (!pending) stack.splice(stack.indexOf(opener), 1);
+          text += "]";
+          i += 1;
+        }
+      } else if (c === "<") {
+        const m = /^<((?:https?|mailto):[^\s<>]*)>/i.exec(src.slice(i, i + MAX_OPEN));
+        if (m) {
+          flush();
+          out.push({ t: "a", url: m[1], source: m[0], c: [m[1]] });
+          i += m[0].length;
+        } else {
+          text += c;
+          i += 1;
+        }
+      } else {
+        text += c;
+        i += 1;
+        if (isSpace(c) && stack.length === 0) {
+          flush();
+          safe = i;
+        }
+      }
+    }
+    flush();
+    // Open constructs: plain text when final (their markers are already text), else drawn closed.
+    if (!final) for (const opener of [...stack].reverse()) if (opener.ch !== "[") wrap(opener, { t: opener.n === 1 ? "em" : opener.ch === "~" ? "del" : "strong" });
+    return { nodes: out, safe };
+  }
+
+  const plainText = (nodes) => nodes.map((n) => (typeof n === "string" ? n : n.v ?? plainText(n.c || []))).join("");
+
+  function build(nodes, parent) {
+    for (const node of nodes) {
+      if (typeof node === "string") {
+        const last = parent.lastChild;
+        if (last && last.nodeType === Node.TEXT_NODE) last.appendData(node);
+        else parent.appendChild(document.createTextNode(node));
+        continue;
+      }
+      let el;
+      if (node.t === "code") {
+        el = document.createElement("code");
+        el.textContent = node.v;
+      } else if (node.t === "a") {
+        const href = safeUrl(node.url, LINK_SCHEMES);
+        if (!href) {
+          build([node.source], parent); // not a live link: its source as text
+          continue;
+        }
+        el = document.createElement("a");
+        el.href = href;
+        el.target = "_blank";
+        el.rel = "noopener noreferrer nofollow";
+        build(node.c, el);
+      } else if (node.t === "img") {
+        const src = safeUrl(node.url, IMAGE_SCHEMES);
+        if (!src) {
+          build([node.source], parent);
+          continue;
+        }
+        el = document.createElement("img");
+        el.src = src;
+        el.alt = plainText(node.c);
+        el.referrerPolicy = "no-referrer";
+        el.loading = "lazy";
+      } else {
+        el = document.createElement(node.t); // em, strong, del
+        build(node.c, el);
+      }
+      parent.appendChild(el);
+    }
+  }
+
+  // Inline text that grows: committed up to its last safe point, the tail redrawn on paint().
+  class InlineStream {
+    constructor(el) {
+      this.el = el;
+      this.tail = "";
+      this.before = " ";
+      this.drawn = []; // the tail's nodes, removed on the next draw
+      this.dirty = false;
+    }
+    append(text) {
+      this.tail += text;
+      this.dirty = true;
+      const { safe } = parseInline(this.tail, false, this.before);
+      if (safe > 0) {
+        this.undraw();
+        build(parseInline(this.tail.slice(0, safe), true, this.before).nodes, this.el);
+        this.before = this.tail[safe - 1];
+        this.tail = this.tail.slice(safe);
+      }
+    }
+    paint() {
+      if (!this.dirty) return;
+      this.dirty = false;
+      this.undraw();
+      const fragment = document.createElement("span");
+      build(parseInline(this.tail, false, this.before).nodes, fragment);
+      this.drawn = [...fragment.childNodes];
+      this.el.append(...this.drawn);
+    }
+    end() {
+      this.undraw();
+      build(parseInline(this.tail.replace(/\s+$/, ""), true, this.before).nodes, this.el);
+      this.tail = "";
+    }
+    undraw() {
+      for (const node of this.drawn) node.remove();
+      this.drawn = [];
+    }
+  }
+
+  // -- blocks -----------------------------------------------------------------------------
+
+  const el = (tag, className) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    return node;
+  };
+  const expandTabs = (line) => line.replace(/^\t+/, (tabs) => "    ".repeat(tabs.length));
+  const indentOf = (line) => /^ */.exec(line)[0].length;
+  const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$/;
+  const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
+  const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+  const QUOTE = /^ {0,3}> ?/;
+  const LIST = /^ {0,3}([-*+]|(\d{1,9})([.)]))( {1,4}|\t|$)/;
+  const TABLE_ROW = /^ {0,3}\|/;
+  const DELIMITER_ROW = /^ {0,3}\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?$/;
+
+  function cells(line) {
+    const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
+    return body.split(/(?<!\\)\|/).map((cell) => cell.trim());
+  }
+
+  // One code block: its text grows line by line; the copy button copies what is there.
+  function codeBlock(language) {
+    const box = el("div", "md-code");
+    const head = el("div", "md-code-head");
+    const label = el("span", "md-code-lang");
+    label.textContent = language || "text";
+    const copy = el("button", "md-copy");
+    copy.type = "button";
+    copy.textContent = "Copy";
+    copy.dataset.testid = "copy-code";
+    const pre = el("pre");
+    const code = el("code");
+    if (language) code.dataset.language = language;
+    pre.append(code);
+    head.append(label, copy);
+    box.append(head, pre);
+    copy.addEventListener("click", (event) => {
+      event.stopPropagation();
+      navigator.clipboard?.writeText(code.textContent).then(
+        () => { copy.textContent = "Copied"; },
+        () => { copy.textContent = "Copy failed"; },
+      );
+    });
+    return { box, code };
+  }
+
+  class Renderer {
+    constructor(root) {
+      this.root = root;
+      this.containers = [{ type: "root", el: root }];
+      this.leaf = null; // {type: "para"|"heading"|"fence"|"table"|"head", ...}
+      this.line = ""; // the current line's text so far
+      this.sink = null; // where the rest of the current line goes, once its kind is decided
+      this.preview = []; // nodes drawn for an undecided line, removed on the next paint
+      this.ended = false;
+    }
+
+    append(text) {
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+        this.feed(text.slice(start, nl), true);
+        start = nl + 1;
+      }
+      if (start < text.length) this.feed(text.slice(start), false);
+    }
+
+    feed(piece, complete) {
+      if (this.sink) this.sink(piece);
+      else {
+        this.line += piece;
+        const sink = this.decide(this.line, complete);
+        if (sink) {
+          this.sink = sink;
+          this.line = "";
+        }
+      }
+      if (complete) {
+        if (this.sink) this.sink(null);
+        this.sink = null;
+        this.line = "";
+      }
+    }
+
+    paint() {
+      for (const node of this.preview) node.remove();
+      this.preview = [];
+      if (this.leaf?.inline) this.leaf.inline.paint();
+      if (this.line && !this.sink && this.leaf?.type === "table") {
+        const row = this.leaf.row(this.line);
+        this.leaf.body.append(row);
+        this.preview.push(row);
+      }
+    }
+
+    end() {
+      if (this.ended) return;
+      if (this.line || this.sink) this.feed("", true);
+      this.closeLeaf();
+      this.paint();
+      this.ended = true;
+    }
+
+    // Decide what a line is (once its first characters allow it) and apply it; returns a sink
+    // for the rest of the line, or null when more characters are needed.
+    decide(raw, complete) {
+      let rest = expandTabs(raw);
+      let matched = 1;
+      for (; matched < this.containers.length; matched++) {
+        const c = this.containers[matched];
+        if (c.type === "quote") {
+          const m = QUOTE.exec(rest);
+          if (!m) break;
+          rest = rest.slice(m[0].length);
+        } else if (c.type === "item") {
+          if (!rest.trim()) {
+            if (!complete) return null;
+          } else if (indentOf(rest) >= c.indent) rest = rest.slice(c.indent);
+          else break;
+        }
+      }
+      const all = matched === this.containers.length;
+      if (this.leaf?.type === "fence" && all) {
+        if (!complete && /^ {0,3}[`~]*$/.test(rest)) return null;
+        const m = FENCE.exec(rest);
+        if (m && m[1][0] === this.leaf.fence[0] && m[1].length >= this.leaf.fence.length && !rest.trim().slice(m[1].length).trim()) {
+          this.closeLeaf();
+          return () => {};
+        }
+        return this.leaf.line(rest);
+      }
+      if (!complete && this.undecided(rest)) return null;
+      const lazy = !all && this.leaf?.type === "para" && rest.trim();
+      if (lazy && !this.blockStart(rest, this.containers[matched - 1])) return this.leaf.line(rest);
+      this.closeContainers(matched);
+      for (;;) { // new containers: block quotes and list items
+        const quote = QUOTE.exec(rest);
+        if (quote) {
+          this.closeLeaf();
+          if (this.top.type === "list") this.closeContainers(this.containers.length - 1);
+          this.open({ type: "quote", el: el("blockquote") });
+          rest = rest.slice(quote[0].length);
+          continue;
+        }
+        const item = LIST.exec(rest);
+        if (item && !RULE.test(rest) && !(this.leaf?.type === "para" && !this.interrupts(item, rest, this.top))) {
+          this.closeLeaf();
+          this.openItem(item, rest);
+          rest = rest.slice(item[0].length);
+          continue;
+        }
+        break;
+      }
+      if (this.top.type === "list") this.closeContainers(this.containers.length - 1);
+      return this.leafFor(rest, complete);
+    }
+
+    // Whether an unfinished line (its container markers aside) may still become another kind.
+    undecided(rest) {
+      let text = rest;
+      for (let m = QUOTE.exec(text) || LIST.exec(text); m && m[0]; m = QUOTE.exec(text) || LIST.exec(text)) {
+        text = text.slice(m[0].length);
+      }
+      return MARKER_ONLY.test(text) || FENCE.test(text) || TABLE_ROW.test(text);
+    }
+
+    blockStart(rest, parent) {
+      const item = LIST.exec(rest);
+      return HEADING.test(rest) || FENCE.test(rest) || RULE.test(rest) || QUOTE.test(rest) || (item && this.interrupts(item, rest, parent));
+    }
+
+    // A list item continues its list; starting a new one, it interrupts a paragraph only when
+    // it has text and, if ordered, starts at 1.
+    interrupts(item, rest, parent) {
+      if (parent?.type === "list" && parent.kind === (item[2] !== undefined ? item[3] : item[1])) return true;
+      return rest.slice(item[0].length).trim() !== "" && (!item[2] || item[2] === "1");
+    }
+
+    leafFor(rest, complete) {
+      if (!rest.trim()) {
+        if (this.leaf?.type === "head") this.flushHead();
+        this.closeLeaf();
+        return () => {};
+      }
+      const heading = HEADING.exec(rest);
+      if (heading) {
+        this.closeLeaf();
+        const h = el(`h${heading[1].length}`);
+        this.add(h);
+        const inline = new InlineStream(h);
+        inline.append(heading[2]);
+        this.leaf = { type: "heading", inline };
+        return (more) => (more === null ? this.closeLeaf() : inline.append(more));
+      }
+      const fence = FENCE.exec(rest);
+      if (fence) {
+        this.closeLeaf();
+        const block = codeBlock(fence[2]);
+        this.add(block.box);
+        let first = true;
+        this.leaf = {
+          type: "fence",
+          fence: fence[1],
+          line: (text) => {
+            block.code.appendChild(document.createTextNode((first ? "" : "\n") + text));
+            first = false;
+            return (more) => more && block.code.lastChild.appendData(more);
+          },
+          close: () => block.box.classList.add("md-code-closed"),
+        };
+        return () => {};
+      }
+      if (RULE.test(rest) && complete) {
+        this.closeLeaf();
+        this.add(el("hr"));
+        return () => {};
+      }
+      if (this.leaf?.type === "head") {
+        if (DELIMITER_ROW.test(rest) && cells(rest).length === cells(this.leaf.text).length) {
+          this.startTable(this.leaf.text, cells(rest));
+          return () => {};
+        }
+        this.flushHead();
+      }
+      if (this.leaf?.type === "table") {
+        if (rest.includes("|")) {
+          this.leaf.body.append(this.leaf.row(rest));
+          return () => {};
+        }
+        this.closeLeaf();
+      }
+      if (this.leaf?.type === "para") return this.leaf.line(rest);
+      this.closeLeaf();
+      if (TABLE_ROW.test(rest)) {
+        this.leaf = { type: "head", text: rest }; // a table's header row, or a paragraph
+        return () => {};
+      }
+      return this.startParagraph(rest);
+    }
+
+    startParagraph(rest) {
+      const p = el("p");
+      this.add(p);
+      const inline = new InlineStream(p);
+      let first = true;
+      this.leaf = {
+        type: "para",
+        inline,
+        line: (text) => {
+          inline.append((first ? "" : "\n") + text.replace(/^\s+/, ""));
+          first = false;
+          return (more) => more && inline.append(more);
+        },
+        close: () => inline.end(),
+      };
+      return this.leaf.line(rest);
+    }
+
+    flushHead() {
+      const text = this.leaf.text;
+      this.leaf = null;
+      this.startParagraph(text);
+    }
+
+    startTable(header, aligns) {
+      const align = aligns.map((a) => (a.endsWith(":") ? (a.startsWith(":") ? "center" : "right") : a.startsWith(":") ? "left" : ""));
+      const row = (line, tag) => {
+        const tr = el("tr");
+        cells(line).slice(0, align.length).forEach((text, k) => {
+          const cell = el(tag);
+          if (align[k]) cell.style.textAlign = align[k];
+          build(parseInline(text, true, " ").nodes, cell);
+          tr.append(cell);
+        });
+        return tr;
+      };
+      const table = el("table");
+      const head = el("thead");
+      const body = el("tbody");
+      head.append(row(header, "th"));
+      table.append(head, body);
+      const wrapper = el("div", "md-table");
+      wrapper.append(table);
+      this.leaf = null;
+      this.add(wrapper);
+      this.leaf = { type: "table", body, row: (line) => row(line, "td") };
+    }
+
+    openItem(item, rest) {
+      const ordered = item[2] !== undefined;
+      const kind = ordered ? item[3] : item[1];
+      let list = this.top;
+      if (list.type !== "list" || list.kind !== kind) {
+        if (list.type === "list") this.closeContainers(this.containers.length - 1);
+        const node = el(ordered ? "ol" : "ul");
+        if (ordered && item[2] !== "1") node.start = Number(item[2]);
+        list = { type: "list", kind, el: node };
+        this.open(list);
+      }
+      const after = rest.slice(item[0].length);
+      const spaces = item[4] === "\t" ? 1 : item[4].length;
+      const indent = indentOf(rest) + item[1].length + (after.trim() && spaces <= 4 ? spaces : 1);
+      this.open({ type: "item", indent, el: el("li") });
+    }
+
+    get top() {
+      return this.containers[this.containers.length - 1];
+    }
+
+    open(container) {
+      this.add(container.el);
+      this.containers.push(container);
+    }
+
+    add(node) {
+      this.top.el.append(node);
+    }
+
+    closeLeaf() {
+      if (this.leaf?.type === "head") this.flushHead();
+      const leaf = this.leaf;
+      this.leaf = null;
+      if (leaf?.inline && leaf.type === "heading") leaf.inline.end();
+      leaf?.close?.();
+    }
+
+    closeContainers(keep) {
+      if (keep >= this.containers.length) return;
+      this.closeLeaf();
+      this.containers.length = keep;
+    }
+  }
+
+  return {
+    create: (root) => new Renderer(root),
+    parseInline, // for tests
+  };
+})();

@@ -1,0 +1,190 @@
+// The run tree panel's tree, kept in the page and changed by deltas from the server:
+// `window.runTree.update({rows, removed, totals, elapsed_ms, finished, reset})`. New rows come
+// whole, changed rows as run_id and the changed fields; `reset` replaces the whole tree (a page
+// that (re)joined, another run, the plumbing filter). Rows are rendered generically from their
+// fields; the clock, the waterfall bars and the wall time run here. Text only: names and errors
+// are set with textContent, never parsed as HTML.
+window.runTree = (() => {
+  const TICK_MS = 250;
+  const KIND_COLORS = { chain: "gray", chat_model: "violet", llm: "violet", tool: "orange" };
+  const nodes = new Map(); // run_id -> {row, el, line, children}
+  let clock = { base: 0, at: performance.now(), finished: true };
+  let totals = null;
+  let timer = null;
+
+  const elapsedNow = () => (clock.finished ? clock.base : clock.base + performance.now() - clock.at);
+
+  function formatDuration(ms) {
+    if (ms < 1000) return `${Math.round(ms)} ms`;
+    if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  }
+
+  function span(tag, className, text) {
+    const el = document.createElement(tag);
+    el.className = className;
+    if (text !== undefined) el.textContent = text;
+    return el;
+  }
+
+  function root() {
+    return document.getElementById("tree-root");
+  }
+
+  // A run's numbers: a model's time to first token and speed, and its tokens (as reported
+  // in usage_metadata, else the chunks streamed so far).
+  function numbers(row) {
+    const parts = [];
+    if (row.ttft_ms >= 0) parts.push(`TTFT ${formatDuration(row.ttft_ms)}`);
+    if (row.tokens_per_s >= 0) parts.push(`${row.tokens_per_s.toFixed(0)} tok/s`);
+    if (row.input_tokens >= 0 || row.output_tokens >= 0) parts.push(`${Math.max(row.input_tokens, 0)}→${Math.max(row.output_tokens, 0)} tok`);
+    else if (row.chunk_count > 0) parts.push(`${row.chunk_count} tok`);
+    return parts.join(" · ");
+  }
+
+  function create(row) {
+    const el = document.createElement("details");
+    el.open = true;
+    el.className = "tree-node";
+    el.dataset.testid = "tree-node";
+    const summary = document.createElement("summary");
+    const line = span("div", "node-row");
+    line.dataset.selected = "false";
+    line.append(
+      span("span", "status-dot"),
+      span("span", "rt-reset rt-Badge rt-r-size-1 rt-variant-soft node-kind"),
+      span("span", "rt-Text rt-r-size-2 node-name"),
+      span("span", "rt-Text rt-r-size-1 dim node-step"),
+      span("span", "rt-Text rt-r-size-1 dim node-numbers"),
+      span("span", "rt-Text rt-r-size-1 dim duration"),
+    );
+    const track = span("div", "waterfall-track");
+    track.append(span("div", "waterfall-bar"));
+    line.append(track);
+    line.querySelector(".node-numbers").dataset.testid = "model-numbers";
+    summary.append(line);
+    summary.dataset.leaf = "true";
+    const children = span("div", "node-children");
+    el.append(summary, children);
+    return { row, el, line, summary, children };
+  }
+
+  // Write a node's fields into its element (all of them: cheap, and one way to do it).
+  function render(node) {
+    const { row, el, line } = node;
+    Object.assign(el.dataset, {
+      runId: row.run_id,
+      parentId: row.parent_id,
+      name: row.name,
+      kind: row.kind,
+      status: row.status,
+      plumbing: String(row.is_plumbing),
+    });
+    const [dot, kind, name, step, figures, duration] = line.children;
+    dot.dataset.status = row.status;
+    dot.title = row.error ? `${row.status}: ${row.error}` : row.status;
+    kind.textContent = row.is_root ? "graph" : row.kind;
+    kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
+    name.textContent = row.name;
+    name.title = row.run_id;
+    step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
+    figures.textContent = numbers(row);
+    figures.title = figures.textContent;
+    duration.textContent = row.duration_label;
+    line.lastChild.firstChild.dataset.status = row.status;
+  }
+
+  function place(node) {
+    const parent = nodes.get(node.row.parent_id);
+    const container = parent ? parent.children : root();
+    if (node.el.parentNode !== container) {
+      const old = node.el.parentNode;
+      container.append(node.el);
+      markLeaf(old);
+      markLeaf(container);
+    }
+  }
+
+  function markLeaf(container) {
+    const owner = container?.parentNode;
+    if (owner?.classList?.contains("tree-node")) owner.firstChild.dataset.leaf = String(!container.firstChild);
+  }
+
+  function bars() {
+    const total = Math.max(elapsedNow(), 1);
+    for (const { row, line } of nodes.values()) {
+      const end = row.end_ms >= 0 ? row.end_ms : elapsedNow();
+      const left = Math.min(Math.max((row.start_ms / total) * 100, 0), 99.5);
+      const width = Math.min(Math.max(((end - row.start_ms) / total) * 100, 0.5), 100 - left);
+      const bar = line.lastChild.firstChild;
+      bar.style.left = `${left.toFixed(2)}%`;
+      bar.style.width = `${width.toFixed(2)}%`;
+    }
+    const header = document.getElementById("tree-totals");
+    if (header) header.textContent = totalsText();
+  }
+
+  function totalsText() {
+    if (!totals) return "";
+    const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    const parts = [formatDuration(elapsedNow()), plural(totals.model_calls, "model call"), plural(totals.tool_calls, "tool call")];
+    if (totals.input_tokens >= 0) parts.push(`${totals.input_tokens + totals.output_tokens} tokens (in ${totals.input_tokens} · out ${totals.output_tokens})`);
+    else if (totals.streamed_chunks > 0) parts.push(`${totals.streamed_chunks} tokens streamed`);
+    return parts.join(" · ");
+  }
+
+  function select() {
+    const panel = document.querySelector("[data-selected-run-id]");
+    const selected = panel ? panel.dataset.selectedRunId : "";
+    for (const { row, line } of nodes.values()) {
+      const value = String(row.run_id === selected);
+      if (line.dataset.selected !== value) line.dataset.selected = value;
+    }
+  }
+
+  function update(delta) {
+    const container = root();
+    if (!container) {
+      requestAnimationFrame(() => update(delta)); // the panel renders a frame later
+      return;
+    }
+    if (delta.reset) {
+      container.replaceChildren();
+      nodes.clear();
+      totals = null;
+    }
+    for (const fields of delta.rows) {
+      let node = nodes.get(fields.run_id);
+      if (node) Object.assign(node.row, fields);
+      else nodes.set(fields.run_id, (node = create({ ...fields })));
+      render(node);
+      place(node);
+    }
+    for (const runId of delta.removed) {
+      const node = nodes.get(runId);
+      if (!node) continue;
+      nodes.delete(runId);
+      const old = node.el.parentNode;
+      node.el.remove();
+      markLeaf(old);
+    }
+    if (delta.totals) totals = delta.totals;
+    clock = { base: delta.elapsed_ms, at: performance.now(), finished: delta.finished };
+    container.dataset.finished = String(delta.finished);
+    bars();
+    select();
+    clearInterval(timer);
+    timer = delta.finished ? null : setInterval(bars, TICK_MS);
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest?.("#tree-root .node-row")) event.preventDefault(); // select, not fold
+  });
+  new MutationObserver(select).observe(document.documentElement, {
+    subtree: true,
+    attributeFilter: ["data-selected-run-id"],
+  });
+
+  return { update };
+})();
