@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.run_tree import RunTotals, RunTree, build_rows, flatten_rows, run_totals
+from app.run_tree import RunTotals, RunTree, TreeRow, build_rows, flatten_rows, run_totals
 from app.transcript import ChatMessage, run_messages
 
 #: The part of a model's bubble its text goes to (a thinking section would be another part).
@@ -18,6 +18,7 @@ ANSWER = "answer"
 
 #: Row fields the page's script computes itself (the waterfall bars, from start and end).
 PAGE_COMPUTED = frozenset({"children", "offset_pct", "width_pct"})
+_PAGE_FIELDS = [f.name for f in dataclasses.fields(TreeRow) if f.name not in PAGE_COMPUTED]
 #: Row fields that change with every token: sent only when the panel's tick is due.
 COUNTERS = frozenset({"chunk_count", "tokens_per_s"})
 
@@ -119,7 +120,7 @@ def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], Shown
 def page_rows(tree: RunTree, now: float, hide_plumbing: bool) -> list[PageRow]:
     """The tree's rows, parents first, as the page's script gets them."""
     return [
-        {k: v for k, v in dataclasses.asdict(row).items() if k not in PAGE_COMPUTED}
+        {name: getattr(row, name) for name in _PAGE_FIELDS}
         for row in flatten_rows(build_rows(tree, now, hide_plumbing))
     ]
 
