@@ -70,6 +70,10 @@ _TIPS = (
     ("clear", "A great day for a walk."),
 )
 _DEFAULT_TIP = "Ask me about another city any time."
+#: How HumanInTheLoopMiddleware reports a call a reviewer edited, around the tool's result.
+_EDITED_CALL = re.compile(
+    r"with arguments (?P<args>\{.*?\})\.\s+Tool response:\s*(?P<report>.*)", re.DOTALL
+)
 
 
 def split_words(text: str) -> list[str]:
@@ -163,6 +167,9 @@ def _weather_report(history: Sequence[BaseMessage], result: ToolMessage) -> Repl
         "that city",
     )
     report = _text(result)
+    if edited := _EDITED_CALL.search(report):  # a person changed the call before it ran
+        city = json.loads(edited["args"]).get("city", city)
+        report = edited["report"]
     tip = next((tip for word, tip in _TIPS if word in report), _DEFAULT_TIP)
     return Reply(f"It's {report} in {city}. {tip}")
 
