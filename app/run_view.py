@@ -7,20 +7,22 @@ their square."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from app.run_tree import RunTotals, RunTree, TreeRow, build_rows, flatten_rows, run_totals
 from app.transcript import ChatMessage, run_messages
+from app.vocabulary import CUSTOM_EVENT_KIND
 
-#: The part of a model's bubble its text goes to (a thinking section would be another part).
-ANSWER = "answer"
+#: The two texts a model's bubble shows: the answer, and the thinking above it.
+LivePart = Literal["answer", "thinking"]
 
 #: Row fields the page's script computes itself (the waterfall bars, from start and end).
 PAGE_COMPUTED = frozenset({"children", "offset_pct", "width_pct"})
 _PAGE_FIELDS = [f.name for f in dataclasses.fields(TreeRow) if f.name not in PAGE_COMPUTED]
 #: Row fields that change with every token: sent only when the panel's tick is due.
-COUNTERS = frozenset({"chunk_count", "tokens_per_s"})
+COUNTERS = frozenset({"answer_tokens", "thinking_tokens", "tokens_per_s"})
 
 #: One tree row as the page's script gets it: TreeRow's fields but the ones it computes.
 PageRow = dict[str, Any]
@@ -28,19 +30,19 @@ PageRow = dict[str, Any]
 
 @dataclass(frozen=True)
 class TextDelta:
-    """What the page lacks of one model answer: ``text`` goes at ``offset`` of its ``part``;
-    ``done`` once the model call ended."""
+    """What the page lacks of one part of a model's bubble: ``text`` goes at ``offset`` of its
+    ``part``; ``done`` once the model call ended."""
 
     run_id: str
     offset: int
     text: str
     done: bool = False
-    part: str = ANSWER
+    part: LivePart = "answer"
 
 
-#: Per model run: how many characters of its answer the page has, and whether it knows the
-#: model call ended.
-ShownText = dict[str, tuple[int, bool]]
+#: Per model run and part: how many characters the page has, and whether it knows the model
+#: call ended.
+ShownText = dict[tuple[str, str], tuple[int, bool]]
 
 
 @dataclass
@@ -74,6 +76,7 @@ class RunView:
     shown_text: ShownText  # what the page has of the answers once ``text`` is sent
     tree: TreeDelta | None  # None when the page's tree is up to date (or another is shown)
     shown_tree: ShownTree | None
+    progress: str  # the latest custom event of a node still running, or ""
 
 
 def view_run(
@@ -88,33 +91,55 @@ def view_run(
 ) -> RunView:
     """``tree`` as the page shows it, given the conversation so far (``messages``, which may
     hold this run's messages from an earlier view), what the page has of its answers, and of
-    its tree (None when the panel shows another run). While the run goes on, the answers'
-    text travels only as deltas: its messages carry none, so the conversation var is re-sent
-    only when a bubble or card is added or changes."""
+    its tree (None when the panel shows another run). While the run goes on, the bubbles'
+    text travels only as deltas: its messages carry none (a thinking of " " only says there
+    is one), so the conversation var is re-sent only when a bubble or card is added or
+    changes."""
     own = run_messages(tree)
     if not tree.is_finished:
-        own = [
-            dataclasses.replace(m, content="", status="running") if m.role == "assistant" else m
-            for m in own
-        ]
+        own = [_without_text(m) if m.role == "assistant" else m for m in own]
     earlier = [m for m in messages if not m.run_id or tree.get(m.run_id) is None]
     text, shown = text_deltas(tree, shown_text)
     delta, page_tree = None, shown_tree
     if shown_tree is not None:
         delta, page_tree = tree_delta(tree, shown_tree, now, hide_plumbing, counters_due)
-    return RunView(earlier + own, text, shown, delta, page_tree)
+    return RunView(earlier + own, text, shown, delta, page_tree, progress_line(tree))
+
+
+def _without_text(message: ChatMessage) -> ChatMessage:
+    thinking = " " if message.thinking else ""
+    return dataclasses.replace(message, content="", thinking=thinking, status="running")
 
 
 def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], ShownText]:
-    """The model answers' text the page lacks, and what it has once that is sent."""
+    """The text of the model bubbles (thinking and answer) the page lacks, and what it has
+    once that is sent."""
     deltas, now_shown = [], dict(shown)
     for node in tree.model_runs():
-        text, done = node.streamed_text or node.output_text, not node.is_open
-        offset, page_done = shown.get(node.run_id, (0, False))
-        if len(text) > offset or done != page_done:
-            deltas.append(TextDelta(node.run_id, offset, text[offset:], done))
-            now_shown[node.run_id] = (len(text), done)
+        done = not node.is_open
+        parts: tuple[tuple[LivePart, str], ...] = (
+            ("thinking", node.streamed_thinking),
+            ("answer", node.streamed_text or node.output_text),
+        )
+        for part, text in parts:
+            offset, page_done = shown.get((node.run_id, part), (0, False))
+            if len(text) > offset or (done != page_done and (text or part == "answer")):
+                deltas.append(TextDelta(node.run_id, offset, text[offset:], done, part))
+                now_shown[(node.run_id, part)] = (len(text), done)
     return deltas, now_shown
+
+
+def progress_line(tree: RunTree) -> str:
+    """What a node still running last said about its progress (its latest custom event)."""
+    for node in reversed(tree.nodes):
+        parent = tree.get(node.parent_id) if node.parent_id else None
+        if node.kind == CUSTOM_EVENT_KIND and parent is not None and parent.is_open:
+            payload = node.outputs
+            if isinstance(payload, dict) and len(payload) == 1:
+                payload = next(iter(payload.values()))
+            text = payload if isinstance(payload, str) else json.dumps(payload, default=str)
+            return f"{node.name}: {text}"
+    return ""
 
 
 def page_rows(tree: RunTree, now: float, hide_plumbing: bool) -> list[PageRow]:

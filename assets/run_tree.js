@@ -6,7 +6,9 @@
 // are set with textContent, never parsed as HTML.
 window.runTree = (() => {
   const TICK_MS = 250;
-  const KIND_COLORS = { chain: "gray", chat_model: "violet", llm: "violet", tool: "orange" };
+  const KIND_COLORS = {
+    chain: "gray", chat_model: "violet", llm: "violet", tool: "orange", retriever: "teal", custom_event: "amber",
+  };
   const nodes = new Map(); // run_id -> {row, el, line, children}
   let clock = { base: 0, at: performance.now(), finished: true };
   let totals = null;
@@ -32,14 +34,15 @@ window.runTree = (() => {
     return document.getElementById("tree-root");
   }
 
-  // A run's numbers: a model's time to first token and speed, and its tokens (as reported
-  // in usage_metadata, else the chunks streamed so far).
+  // A run's numbers: a model's time to first token and speed, its thinking tokens, and its
+  // tokens (in→out as reported in usage_metadata, else the answer tokens streamed so far).
   function numbers(row) {
     const parts = [];
     if (row.ttft_ms >= 0) parts.push(`TTFT ${formatDuration(row.ttft_ms)}`);
     if (row.tokens_per_s >= 0) parts.push(`${row.tokens_per_s.toFixed(0)} tok/s`);
+    if (row.thinking_tokens > 0) parts.push(`${row.thinking_tokens} think`);
     if (row.input_tokens >= 0 || row.output_tokens >= 0) parts.push(`${Math.max(row.input_tokens, 0)}→${Math.max(row.output_tokens, 0)} tok`);
-    else if (row.chunk_count > 0) parts.push(`${row.chunk_count} tok`);
+    else if (row.answer_tokens > 0) parts.push(`${row.answer_tokens} tok`);
     return parts.join(" · ");
   }
 
@@ -55,6 +58,7 @@ window.runTree = (() => {
       span("span", "status-dot"),
       span("span", "rt-reset rt-Badge rt-r-size-1 rt-variant-soft node-kind"),
       span("span", "rt-Text rt-r-size-2 node-name"),
+      span("span", "rt-Text rt-r-size-1 dim node-summary"),
       span("span", "rt-Text rt-r-size-1 dim node-step"),
       span("span", "rt-Text rt-r-size-1 dim node-numbers"),
       span("span", "rt-Text rt-r-size-1 dim duration"),
@@ -80,14 +84,17 @@ window.runTree = (() => {
       kind: row.kind,
       status: row.status,
       plumbing: String(row.is_plumbing),
+      durationMs: row.duration_ms >= 0 ? String(row.duration_ms) : "",
     });
-    const [dot, kind, name, step, figures, duration] = line.children;
+    const [dot, kind, name, summary, step, figures, duration] = line.children;
     dot.dataset.status = row.status;
     dot.title = row.error ? `${row.status}: ${row.error}` : row.status;
     kind.textContent = row.is_root ? "graph" : row.kind;
     kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
     name.textContent = row.name;
     name.title = row.run_id;
+    summary.textContent = row.summary || "";
+    summary.title = summary.textContent;
     step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
     figures.textContent = numbers(row);
     figures.title = figures.textContent;

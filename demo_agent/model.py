@@ -47,6 +47,8 @@ GREETING = (
 )
 ASK_CITY = 'Which city should I check? Try asking "What\'s the weather in Paris?"'
 NOTHING_TO_SUMMARIZE = "There is nothing to summarize yet."
+#: A system message starting with this gives the model notes to answer from (graph `research`).
+NOTES_PREFIX = "Notes:"
 
 _PIECE = re.compile(r"\s*\S+\s*")
 _REPEAT_PREFIX = "repeat:"
@@ -69,6 +71,10 @@ _TIPS = (
     ("clear", "A great day for a walk."),
 )
 _DEFAULT_TIP = "Ask me about another city any time."
+#: How HumanInTheLoopMiddleware reports a call a reviewer edited, around the tool's result.
+_EDITED_CALL = re.compile(
+    r"with arguments (?P<args>\{.*?\})\.\s+Tool response:\s*(?P<report>.*)", re.DOTALL
+)
 
 
 def split_words(text: str) -> list[str]:
@@ -84,23 +90,8 @@ class Reply:
     tool_call: ToolCall | None = None
     paced: bool = True
 
-    def chunks(self, input_tokens: int = 0) -> Iterator[AIMessageChunk]:
-        """Stream chunks: the text in word pieces, then the tool call (name, then args pieces);
-        the last one carries ``usage_metadata`` (``input_tokens`` in, one token per chunk out)."""
-        pieces = list(self._pieces())
-        usage = {
-            "input_tokens": input_tokens,
-            "output_tokens": len(pieces),
-            "total_tokens": input_tokens + len(pieces),
-        }
-        for index, piece in enumerate(pieces):
-            yield (
-                piece
-                if index < len(pieces) - 1
-                else piece.model_copy(update={"usage_metadata": usage})
-            )
-
-    def _pieces(self) -> Iterator[AIMessageChunk]:
+    def chunks(self) -> Iterator[AIMessageChunk]:
+        """Stream chunks: the text in word pieces, then the tool call (name, then args pieces)."""
         if self.text or not self.tool_call:
             for piece in split_words(self.text):
                 yield AIMessageChunk(content=piece)
@@ -150,11 +141,34 @@ def _markdown_section(n: int) -> str:
     )
 
 
+def with_usage(chunks: Iterator[AIMessageChunk], input_tokens: int) -> Iterator[AIMessageChunk]:
+    """``chunks``, the last one carrying ``usage_metadata``: ``input_tokens`` in, one token
+    per chunk out."""
+    pieces = list(chunks)
+    usage = {
+        "input_tokens": input_tokens,
+        "output_tokens": len(pieces),
+        "total_tokens": input_tokens + len(pieces),
+    }
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        yield piece.model_copy(update={"usage_metadata": usage}) if last else piece
+
+
+def _input_tokens(messages: Sequence[BaseMessage]) -> int:
+    """The prompt's size as the demo counts tokens: word pieces."""
+    return sum(len(split_words(_text(m))) for m in messages if _text(m))
+
+
 def plan_reply(messages: Sequence[BaseMessage], tool_names: Collection[str] = ()) -> Reply:
     """Decide the model's answer to a conversation, given the names of the bound tools."""
     first, last = (messages[0], messages[-1]) if messages else (None, None)
     if isinstance(first, SystemMessage) and _text(first).lower().startswith("summarize"):
         return _summary(messages)
+    if isinstance(first, SystemMessage) and _text(first).startswith(NOTES_PREFIX):
+        return _from_notes(_text(first))
+    if isinstance(last, ToolMessage) and last.status == "error":
+        return Reply(f"Sorry, I could not get that: {_text(last)}")
     if isinstance(last, ToolMessage) and last.name == WEATHER_TOOL:
         return _weather_report(messages, last)
     if isinstance(last, HumanMessage):
@@ -207,6 +221,9 @@ def _weather_report(history: Sequence[BaseMessage], result: ToolMessage) -> Repl
         "that city",
     )
     report = _text(result)
+    if edited := _EDITED_CALL.search(report):  # a person changed the call before it ran
+        city = json.loads(edited["args"]).get("city", city)
+        report = edited["report"]
     tip = next((tip for word, tip in _TIPS if word in report), _DEFAULT_TIP)
     return Reply(f"It's {report} in {city}. {tip}")
 
@@ -220,9 +237,11 @@ def _summary(history: Sequence[BaseMessage]) -> Reply:
     return Reply(f"Summary: {first_sentence}")
 
 
-def _input_tokens(messages: Sequence[BaseMessage]) -> int:
-    """The prompt's size as the demo counts tokens: word pieces."""
-    return sum(len(split_words(_text(m))) for m in messages if _text(m))
+def _from_notes(notes: str) -> Reply:
+    lines = [line.strip("- ").strip() for line in notes.splitlines()[1:] if line.strip()]
+    if not lines:
+        return Reply("My notes say nothing about that.")
+    return Reply("From my notes: " + " ".join(lines))
 
 
 def _bound_tool_names(kwargs: dict[str, Any]) -> set[str]:
@@ -248,6 +267,10 @@ class DemoChatModel(BaseChatModel):
         """Bind tools as OpenAI-style schemas; the model calls `get_weather` when it is bound."""
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
+    def reply_chunks(self, reply: Reply) -> Iterator[AIMessageChunk]:
+        """The chunks this model streams for ``reply`` (a subclass may add to them)."""
+        return reply.chunks()
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -256,7 +279,7 @@ class DemoChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
-        chunks = reply.chunks(_input_tokens(messages))
+        chunks = with_usage(self.reply_chunks(reply), _input_tokens(messages))
         return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in chunks)
 
     def _stream(
@@ -268,7 +291,7 @@ class DemoChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks(_input_tokens(messages)):
+        for chunk in with_usage(self.reply_chunks(reply), _input_tokens(messages)):
             if delay:
                 time.sleep(delay)
             yield ChatGenerationChunk(message=chunk)
@@ -282,6 +305,6 @@ class DemoChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks(_input_tokens(messages)):
+        for chunk in with_usage(self.reply_chunks(reply), _input_tokens(messages)):
             await asyncio.sleep(delay)  # even 0 lets the event loop send what is queued
             yield ChatGenerationChunk(message=chunk)

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from app import testids
-from app.run_view import ANSWER
+from app.components.interrupt_cards import interrupt_cards
 from app.state import ConversationState, TreePanelState
 from app.transcript import ChatMessage
 
@@ -24,16 +24,17 @@ def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Com
     )
 
 
-def _markdown(message: rx.Var[ChatMessage]) -> rx.Component:
-    """An answer, rendered as markdown in the page by assets/live_text.js and
-    assets/markdown.js: streamed text while its run goes on, ``content`` once saved. The same
-    element from the first token to the last; model output never runs as HTML."""
+def _markdown(message: rx.Var[ChatMessage], part: str, text: rx.Var[str]) -> rx.Component:
+    """One part of a model's bubble ("answer" or "thinking"), rendered as markdown in the page
+    by assets/live_text.js and assets/markdown.js: streamed text while its run goes on,
+    ``text`` once saved. The same element from the first token to the last; model output never
+    runs as HTML."""
     return rx.el.div(
-        class_name="answer markdown",
+        class_name="answer markdown" if part == "answer" else "thinking-text markdown",
         data_md="",
         data_md_run_id=message.run_id,
-        data_md_part=ANSWER,
-        data_md_source=message.content,
+        data_md_part=part,
+        data_md_source=text,
         data_md_done=(message.status != "running").to_string(),
     )
 
@@ -48,8 +49,32 @@ def user_message(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
+def _thinking(body: rx.Component, **props) -> rx.Component:
+    """The model's thinking, above its answer, folded unless it is streaming."""
+    return rx.el.details(
+        rx.el.summary(rx.icon("brain", size=13), "Thinking", class_name="thinking-summary"),
+        body,
+        class_name="thinking",
+        data_testid=testids.THINKING,
+        **props,
+    )
+
+
 def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
-    return _bubble(message, _markdown(message), class_name="message assistant")
+    return _bubble(
+        message,
+        rx.fragment(
+            rx.cond(
+                message.thinking != "",
+                _thinking(
+                    _markdown(message, "thinking", message.thinking),
+                    open=message.status == "running",
+                ),
+            ),
+            _markdown(message, "answer", message.content),
+        ),
+        class_name="message assistant",
+    )
 
 
 def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
@@ -61,7 +86,14 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
                     rx.icon("wrench", size=14),
                     rx.text(message.tool_name, weight="bold", size="2"),
                     rx.code(message.tool_args, size="1", class_name="tool-args"),
-                    rx.badge(message.status, size="1", variant="soft"),
+                    rx.badge(
+                        rx.cond(message.status == "pending", "not run yet", message.status),
+                        size="1",
+                        variant="soft",
+                        color_scheme=rx.match(
+                            message.status, ("error", "red"), ("pending", "amber"), "gray"
+                        ),
+                    ),
                     align="center",
                     spacing="2",
                 ),
@@ -111,6 +143,16 @@ def message_list() -> rx.Component:
         rx.vstack(
             empty_hint(),
             rx.foreach(ConversationState.messages, chat_message),
+            rx.cond(
+                ConversationState.progress != "",
+                rx.text(
+                    ConversationState.progress,
+                    size="1",
+                    class_name="progress-line",
+                    data_testid=testids.PROGRESS,
+                ),
+            ),
+            interrupt_cards(),
             spacing="3",
             padding="16px",
             width="100%",

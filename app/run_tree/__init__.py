@@ -2,11 +2,13 @@
 run inspector renders from it. No Reflex or HTTP imports."""
 
 from app.run_tree.model import (
-    STREAM_ENDED_EARLY,
+    INTERRUPTED_NOTE,
+    UNFINISHED_NOTE,
     RunNode,
     RunTree,
     content_text,
     parse_event_name,
+    thinking_text,
 )
 from app.run_tree.view import (
     DetailRow,
@@ -23,7 +25,8 @@ from app.run_tree.view import (
 )
 
 __all__ = [
-    "STREAM_ENDED_EARLY",
+    "INTERRUPTED_NOTE",
+    "UNFINISHED_NOTE",
     "DetailRow",
     "RunNode",
     "RunTotals",
@@ -39,4 +42,5 @@ __all__ = [
     "node_details",
     "parse_event_name",
     "run_totals",
+    "thinking_text",
 ]

@@ -7,6 +7,7 @@ steps aside when a newer follower took over the run."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -18,6 +19,8 @@ from reflex.event import EventSpec
 
 from app import deployment
 from app.error_text import error_text
+from app.graph_input import InputError, InputField, form_fields, form_input
+from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
 from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
 from app.run_tree import RunTree
@@ -30,7 +33,7 @@ from app.state.page_scripts import (
     show_thread_in_url,
     write_text,
 )
-from app.state.threads import ThreadsState
+from app.state.threads import TITLE_KEY, ThreadsState
 from app.state.tree_panel import TreePanelState
 from app.transcript import ChatMessage, thread_messages, title_from
 from app.vocabulary import ChatStatus
@@ -44,10 +47,14 @@ MAX_QUESTION_BYTES = 100_000
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 
 
+class InterruptGoneError(Exception):
+    """The interrupt being answered is no longer pending (answered in another tab?)."""
+
+
 class ConversationState(rx.State):
     """One browser tab's conversation with the deployment."""
 
-    # While a run goes on, its answers' text is not in this var (Reflex would re-send all of
+    # While a run goes on, its bubbles' text is not in this var (Reflex would re-send all of
     # it on every flush): the page's script receives only the new text of each bubble.
     messages: list[ChatMessage] = []
     status: ChatStatus = "idle"
@@ -58,9 +65,17 @@ class ConversationState(rx.State):
     # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
     # that, the new session still knows the question and offers to send it again.
     pending_question: str = rx.SessionStorage("", name="pending_question")
+    # What the thread waits for a person to answer (each a card in the chat).
+    interrupts: list[InterruptCard] = []
+    progress: str = ""  # the latest custom event of a node still running
 
     _question: str = ""
-    _shown_text: ShownText = {}  # what the page has of the current run's answers
+    _input: dict | None = None  # the input of a graph without chat messages (from its form)
+    # The `command` of the last resume run (``{"resume": ...}``), sent again by Retry, and the
+    # interrupts it answers.
+    _command: dict | None = None
+    _answered_ids: list[str] = []
+    _shown_text: ShownText = {}  # what the page has of the current run's bubbles
     # A thread's saved conversation while its latest run is replayed (open_thread).
     _saved_messages: list[ChatMessage] = []
     _stop_requested: bool = False
@@ -75,7 +90,12 @@ class ConversationState(rx.State):
 
     @rx.var
     def can_retry(self) -> bool:
-        return self.status == "error" and self._question != ""
+        return self.status == "error" and (self._question != "" or self._command is not None)
+
+    @rx.var
+    def is_waiting(self) -> bool:
+        """The thread waits for a person: the composer answers instead of asking."""
+        return len(self.interrupts) > 0 and self.status != "running"
 
     # page load and threads
 
@@ -86,7 +106,7 @@ class ConversationState(rx.State):
             wanted = self.router.url.query_parameters.get("thread", "")
             current, running = self.thread_id, self.status == "running"
             rejoin = await self._rejoin_scripts()
-        for script in rejoin:  # a reload: the tree, and mid-run the answers so far
+        for script in rejoin:  # a reload: the tree, and mid-run the bubbles so far
             yield script
         try:
             client, default_assistant_id = deployment.client(), deployment.settings().assistant_id
@@ -99,6 +119,12 @@ class ConversationState(rx.State):
         async with self:
             listing = await self.get_state(ThreadsState)
             listing.show_deployment(assistants, threads, default_assistant_id)
+            graph_id, uuid = listing.assistant_id, listing.assistant_uuid(listing.assistant_id)
+        fields = await _input_form(uuid)
+        async with self:
+            listing = await self.get_state(ThreadsState)
+            if listing.assistant_id == graph_id:
+                listing.input_fields = fields
         if wanted and wanted != current and not running:
             yield ConversationState.open_thread(wanted)
 
@@ -116,6 +142,7 @@ class ConversationState(rx.State):
             yield script
         try:
             client = deployment.client()
+            thread = await client.get_thread(thread_id)
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=1)
         except (httpx.HTTPError, SettingsError) as exc:
@@ -123,8 +150,18 @@ class ConversationState(rx.State):
                 self.status, self.error_message = "error", error_text(exc)
             return
         messages = thread_messages(state.get("values"))
+        graph_id = (thread.get("metadata") or {}).get("graph_id")
         async with self:
-            self.messages = messages
+            listing = await self.get_state(ThreadsState)
+            if isinstance(graph_id, str) and graph_id:  # asking again runs the thread's graph
+                listing.assistant_id = graph_id
+            uuid = listing.assistant_uuid(listing.assistant_id)
+        fields = await _input_form(uuid)
+        async with self:
+            (await self.get_state(ThreadsState)).input_fields = fields
+            self.messages, self.interrupts = messages, interrupt_cards(state)
+            if self.interrupts and not runs:
+                self.status = "interrupted"
             if self.pending_question and not runs:
                 self._offer_retry(self.pending_question)
             elif runs:
@@ -153,6 +190,7 @@ class ConversationState(rx.State):
         if self.status == "running" or assistant_id == listing.assistant_id:
             return None
         listing.assistant_id = assistant_id
+        listing.input_fields = await _input_form(listing.assistant_uuid(assistant_id))
         cleared = await self._reset("")
         self.pending_question = ""
         return [*cleared, show_thread_in_url("")]
@@ -160,9 +198,12 @@ class ConversationState(rx.State):
     async def _reset(self, thread_id: str) -> list[EventSpec]:
         """Start afresh on ``thread_id`` ("" for a new thread); returns the page's scripts."""
         self.thread_id, self.run_id = thread_id, ""
-        self.messages, self.stream_notes, self._shown_text = [], [], {}
+        self.messages, self.stream_notes = [], []
+        self._shown_text = {}
         self.status, self.error_message = "idle", ""
-        self._question, self._saved_messages = "", []
+        self.interrupts, self.progress = [], ""
+        self._question, self._saved_messages, self._command = "", [], None
+        self._input = None
         return (await self.get_state(TreePanelState)).clear()
 
     # sending, following, stopping
@@ -185,14 +226,46 @@ class ConversationState(rx.State):
 
     @rx.event
     def handle_retry_click(self):
-        """Send the last question again after a failed run."""
-        if self.status == "running" or not self._question:
+        """Send the last question (or answer to an interrupt) again after a failed run."""
+        if self.status == "running":
             return None
-        return self._send(self._question)
+        if self._command is not None:
+            last = self.messages[-1].content if self.messages else ""
+            return self.resume(last, self._command, self._answered_ids)
+        return self._send(self._question, self._input) if self._question else None
 
-    def _send(self, question: str):
+    @rx.event
+    async def handle_input_submit(self, form_data: dict[str, str]):
+        """Run a graph without chat messages on the input its form makes."""
+        if self.status == "running":
+            return None
+        fields = (await self.get_state(ThreadsState)).input_fields
+        try:
+            input = form_input(fields, form_data)
+        except InputError as exc:
+            self.error_message = f"{exc} Nothing was sent."
+            return None
+        return self._send(json.dumps(input, indent=2, ensure_ascii=False), input)
+
+    def _send(self, question: str, input: dict | None = None):
+        """``question`` is what the chat shows; ``input`` the graph input when it has no chat
+        messages (else the question is the human message)."""
         self.messages.append(ChatMessage("user", question))
         self._question = self.pending_question = question
+        self._input, self._command = input, None
+        self.error_message, self.stream_notes = "", []
+        self._mark_running()
+        return ConversationState.stream_run
+
+    def resume(self, answer_text: str, command: dict, interrupt_ids: list[str]):
+        """Answer the thread's interrupts ``interrupt_ids``: a new run of the thread with
+        ``command`` (its ``resume`` value) and no input. ``answer_text`` is what the chat shows
+        of the answer."""
+        # The calls that waited for this answer: the resumed run shows what became of them.
+        self.messages = [m for m in self.messages if m.status != "pending"]
+        if not self.messages or self.messages[-1] != ChatMessage("user", answer_text):
+            self.messages.append(ChatMessage("user", answer_text))
+        self._command, self._answered_ids, self._question = command, interrupt_ids, ""
         self.error_message, self.stream_notes = "", []
         self._mark_running()
         return ConversationState.stream_run
@@ -205,20 +278,27 @@ class ConversationState(rx.State):
     async def stream_run(self):
         """Start a run for the last question and follow it to its end."""
         async with self:
-            thread_id, question = self.thread_id, self._question
+            thread_id, question, command = self.thread_id, self._question, self._command
+            graph_input = self._input
+            answered_ids = list(self._answered_ids)
             assistant_id = (await self.get_state(ThreadsState)).assistant_id
 
         async def start() -> AsyncIterator[StreamPart]:
             client = deployment.client()
             graph = assistant_id or deployment.settings().assistant_id
-            thread = await self._thread_for(client, thread_id, question)
-            input = {"messages": [{"role": "human", "content": question}]}
+            if command is not None:
+                await _check_still_pending(client, thread_id, answered_ids)
+                return client.stream_run_reconnecting(thread_id, graph, None, command=command)
+            thread = await self._thread_for(client, thread_id, question, graph)
+            input = graph_input or {"messages": [{"role": "human", "content": question}]}
             return client.stream_run_reconnecting(thread, graph, input)
 
         async for event in self._follow(start):
             yield event
 
-    async def _thread_for(self, client: LangGraphClient, thread_id: str, question: str) -> str:
+    async def _thread_for(
+        self, client: LangGraphClient, thread_id: str, question: str, graph_id: str
+    ) -> str:
         """The thread to run on: this tab's, or a new one (also when the server lost it)."""
         if thread_id:
             try:
@@ -230,11 +310,11 @@ class ConversationState(rx.State):
                         f"The server no longer knows thread {thread_id} (did it restart?): "
                         "this question starts a new thread."
                     )
-        thread_id = (await client.create_thread())["thread_id"]
+        thread = await client.create_thread(metadata={TITLE_KEY: title_from(question)})
         async with self:
-            self.thread_id = thread_id
-            (await self.get_state(ThreadsState)).add_thread(thread_id, title_from(question))
-        return thread_id
+            self.thread_id = thread["thread_id"]
+            (await self.get_state(ThreadsState)).add_thread(thread, graph_id)
+        return thread["thread_id"]
 
     @rx.event(background=True)
     async def follow_run(self, run_id: str):
@@ -263,6 +343,8 @@ class ConversationState(rx.State):
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
         try:
             parts = await open_stream()
+        except InterruptGoneError as exc:
+            ended = RunEnded("error", str(exc))
         except (httpx.HTTPError, SettingsError, RunError) as exc:
             ended = RunEnded("error", error_text(exc))
         else:
@@ -287,18 +369,27 @@ class ConversationState(rx.State):
             finally:
                 await updates.aclose()  # stops reading and closes the stream
         async with self:
+            thread_id, stopped = self.thread_id, self._stop_requested
+        waiting = None if stopped or not thread_id else await _waiting_for(thread_id)
+        async with self:
             if self._follower != follower:
                 return
             outcome: ChatStatus = ended.outcome
             if outcome == "done" and self._stop_requested:
                 outcome = "cancelled"
+            elif outcome == "done" and waiting:
+                outcome = "interrupted"  # the graph stopped to wait for a person
             tree.finish(outcome, ended.error)
             scripts = await self._show(tree)
             if outcome == "done" and len(tree) == 0 and self._saved_messages:
                 self.messages, outcome = self._saved_messages, "idle"  # nothing to replay
+            if waiting is not None:
+                self.interrupts = waiting
+            if outcome != "error":
+                self._command = None
             self._saved_messages, self.pending_question = [], ""
             self.status, self.error_message = outcome, ended.error or ""
-            thread_id = self.thread_id
+            self.progress = ""
         scripts.append(focus_composer())
         log.info(
             "run %s",
@@ -328,11 +419,11 @@ class ConversationState(rx.State):
         return []
 
     async def _show(self, tree: RunTree) -> list[EventSpec]:
-        """Assign what the page shows of ``tree`` now; the answers' new text and the tree's
+        """Assign what the page shows of ``tree`` now; the bubbles' new text and the tree's
         changes go to the page's scripts."""
         if not tree.run_id:
             return []
-        panel, now = await self.get_state(TreePanelState), time.monotonic()
+        panel, now = await self.get_state(TreePanelState), time.time()
         view = view_run(
             tree,
             self.messages,
@@ -344,12 +435,14 @@ class ConversationState(rx.State):
         )
         if view.messages != self.messages:  # assigning a var sends it, even unchanged
             self.messages = view.messages
+        if view.progress != self.progress:
+            self.progress = view.progress
         self._shown_text = view.shown_text
         scripts = [write_text(view.text)] if view.text else []
         return scripts + panel.show_progress(tree, view, now)
 
     async def _rejoin_scripts(self) -> list[EventSpec]:
-        """For a page that (re)joined: the tree whole and, mid-run, every answer so far."""
+        """For a page that (re)joined: the tree whole and, mid-run, every bubble so far."""
         panel = await self.get_state(TreePanelState)
         tree = panel.tree_of(self.run_id) if self.status == "running" else None
         scripts = []
@@ -395,3 +488,35 @@ class ConversationState(rx.State):
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")
+
+
+async def _waiting_for(thread_id: str) -> list[InterruptCard] | None:
+    """The interrupts the thread waits on after a run; None when that cannot be told."""
+    try:
+        return interrupt_cards(await deployment.client().get_thread_state(thread_id))
+    except (httpx.HTTPError, SettingsError):
+        return None
+
+
+async def _check_still_pending(
+    client: LangGraphClient, thread_id: str, interrupt_ids: list[str]
+) -> None:
+    """Refuse to resume interrupts that are no longer pending (answered elsewhere meanwhile)."""
+    pending = {i["id"] for i in pending_interrupts(await client.get_thread_state(thread_id))}
+    if not set(interrupt_ids) <= pending:
+        raise InterruptGoneError(
+            "This question is no longer waiting for an answer: it was answered meanwhile "
+            "(in another tab?). Open the thread again to see what happened."
+        )
+
+
+async def _input_form(assistant_uuid: str) -> list[InputField]:
+    """The input form of a graph without chat messages; none for a chat graph, or when its
+    schema cannot be read (the chat box is the safe default)."""
+    if not assistant_uuid:
+        return []
+    try:
+        schemas = await deployment.client().get_assistant_schemas(assistant_uuid)
+    except (httpx.HTTPError, SettingsError):
+        return []
+    return form_fields(schemas.get("input_schema") if isinstance(schemas, dict) else None)

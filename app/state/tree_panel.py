@@ -69,7 +69,7 @@ class TreePanelState(rx.State):
         if tree is None:
             self._shown = ShownTree(finished=True, reset=False)
             return [update_tree(empty_tree_delta())]
-        now = time.monotonic()
+        now = time.time()
         delta, self._shown = tree_delta(tree, ShownTree(), now, self.hide_plumbing, True)
         self._refresh_details(tree)
         return [update_tree(delta)] if delta else []
