@@ -3,7 +3,8 @@ second say what happened. A pure async generator (no Reflex): it knows nothing o
 the tree, and whoever consumes it decides about Stop by closing it.
 
 Pacing: at most one ``RunProgress`` per ``Pace.flush_interval`` however fast tokens arrive,
-one at once when a model's first text arrives (the moment a person waits for), and a
+one at once when a model's first text arrives (the moment a person waits for; of first texts
+arriving together, only the first), and a
 ``StillAlive`` every ``Pace.heartbeat_interval`` while the stream is quiet. The stream is read
 by a task of its own, so a slow consumer never slows reading.
 """
@@ -93,7 +94,7 @@ async def follow(
     queue: asyncio.Queue[StreamPart | BaseException] = asyncio.Queue()
     reader = asyncio.create_task(_read_into(parts, queue))
     clock = pace.clock
-    flushed_at, signed_at = -math.inf, clock()
+    flushed_at, signed_at, urgent_at = -math.inf, clock(), -math.inf
     changed, ended = False, False
     with_text: set[str] = set()  # model runs whose first text was shown
     try:
@@ -112,7 +113,11 @@ async def follow(
                 if item.event == "events":
                     tree.apply(item.data, event_time(item.id) or pace.wall_clock())
                     changed = True
-                    urgent = urgent or _gives_first_text(item, tree, with_text)
+                    first_text = _gives_first_text(item, tree, with_text)
+                    # At once, unless another first text just was (hundreds of parallel
+                    # model calls start together): then at the usual pace.
+                    urgent = urgent or (first_text and clock() >= urgent_at + pace.flush_interval)
+                    urgent_at = clock() if urgent else urgent_at
                 elif item.event == "error":
                     raise run_error(item.data)
                 else:
@@ -124,8 +129,11 @@ async def follow(
                 item = None if queue.empty() else queue.get_nowait()
             now = clock()
             if changed and (ended or urgent or now >= flushed_at + pace.flush_interval):
-                changed, flushed_at, signed_at = False, now, now
+                changed = False
                 yield RunProgress()
+                # Paced from when the consumer is done: a slow one (a tree of hundreds of
+                # runs) gets a whole interval of events per update, not one.
+                flushed_at = signed_at = clock()
             elif now >= signed_at + pace.heartbeat_interval:
                 signed_at = now
                 yield StillAlive()

@@ -33,6 +33,7 @@ from app.state.page_scripts import (
     show_thread_in_url,
     write_text,
 )
+from app.state.plain import plain
 from app.state.threads import TITLE_KEY, ThreadsState
 from app.state.tree_panel import TreePanelState
 from app.transcript import ChatMessage, thread_messages, title_from
@@ -43,6 +44,10 @@ log = logging.getLogger(__name__)
 #: A run whose follower has been silent this long is rejoined by another (check_run_alive).
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
+#: While a run goes on, the conversation (re-sent whole when a bubble or card is added) goes
+#: at most once per this many seconds per message it holds: bytes stay linear in a run with
+#: hundreds of model calls; a short conversation goes at once.
+RESEND_SECONDS_PER_MESSAGE = 0.004
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 
@@ -76,6 +81,7 @@ class ConversationState(rx.State):
     _command: dict | None = None
     _answered_ids: list[str] = []
     _shown_text: ShownText = {}  # what the page has of the current run's bubbles
+    _messages_at: float = 0.0  # when the conversation was last sent
     # A thread's saved conversation while its latest run is replayed (open_thread).
     _saved_messages: list[ChatMessage] = []
     _stop_requested: bool = False
@@ -426,15 +432,17 @@ class ConversationState(rx.State):
         panel, now = await self.get_state(TreePanelState), time.time()
         view = view_run(
             tree,
-            self.messages,
-            self._shown_text,
+            plain(self.messages),
+            plain(self._shown_text),
             panel.shown_for(tree),
             now=now,
             hide_plumbing=panel.hide_plumbing,
             counters_due=panel.counters_due(now),
         )
-        if view.messages != self.messages:  # assigning a var sends it, even unchanged
-            self.messages = view.messages
+        # Assigning a var sends it whole, even unchanged; a long conversation only this often.
+        due = now - self._messages_at >= len(view.messages) * RESEND_SECONDS_PER_MESSAGE
+        if view.messages != plain(self.messages) and (due or tree.is_finished):
+            self.messages, self._messages_at = view.messages, now
         if view.progress != self.progress:
             self.progress = view.progress
         self._shown_text = view.shown_text

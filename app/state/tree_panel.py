@@ -11,6 +11,7 @@ from reflex.event import EventSpec
 from app.run_tree import DetailRow, RunTree, node_details
 from app.run_view import RunView, ShownTree, empty_tree_delta, tree_delta
 from app.state.page_scripts import update_tree
+from app.state.plain import plain
 
 #: New runs and status changes go to the page at once; token counts and speeds this often.
 TREE_TICK_SECONDS = 0.5
@@ -44,10 +45,10 @@ class TreePanelState(rx.State):
         if tree.run_id not in self.run_ids:  # a server that sent no metadata frame
             self.start_viewing(tree)
         self._trees[tree.run_id] = tree
-        return self._shown if tree.run_id == self.viewed_run_id else None
+        return plain(self._shown) if tree.run_id == self.viewed_run_id else None
 
     def tree_of(self, run_id: str) -> RunTree | None:
-        return self._trees.get(run_id)
+        return plain(self._trees).get(run_id)
 
     def counters_due(self, now: float) -> bool:
         return now - self._ticked_at >= TREE_TICK_SECONDS
@@ -65,7 +66,7 @@ class TreePanelState(rx.State):
 
     def whole_tree(self) -> list[EventSpec]:
         """The viewed tree whole: for a page that (re)joined, or another view of it."""
-        tree = self._trees.get(self.viewed_run_id)
+        tree = plain(self._trees).get(self.viewed_run_id)
         if tree is None:
             self._shown = ShownTree(finished=True, reset=False)
             return [update_tree(empty_tree_delta())]
@@ -93,12 +94,12 @@ class TreePanelState(rx.State):
     def _select(self, run_id: str) -> list[EventSpec] | None:
         self.selected_run_id = run_id
         viewed = self.viewed_run_id
-        for tree_run_id, tree in self._trees.items():
+        for tree_run_id, tree in plain(self._trees).items():
             if tree.get(run_id) is not None:
                 self.viewed_run_id = tree_run_id
         if self.viewed_run_id != viewed:
             return self.whole_tree()
-        self._refresh_details(self._trees.get(viewed))
+        self._refresh_details(plain(self._trees).get(viewed))
         return None
 
     @rx.event

@@ -64,15 +64,16 @@ def of_type(updates: list[Update], kind: type) -> list[Update]:
 # -- pacing -------------------------------------------------------------------------------------
 
 
-def test_a_burst_of_frames_is_coalesced_into_one_update_per_first_text_and_one_at_the_end():
+def test_a_burst_of_frames_is_coalesced_into_one_update_for_the_first_text_and_one_at_the_end():
     clock = FrozenClock()  # every frame arrives in the same instant
     updates, tree = run(sse_response(recording("weather")), frozen_pace(clock))
 
     assert isinstance(updates[0], RunStarted)
     assert updates[0].run_id == tree.run_id != ""
     assert updates[-1] == RunEnded("done")
-    # The first frame, each of the two model calls' first text, and the stream's end.
-    assert len(of_type(updates, RunProgress)) == 4
+    # The first frame, the first model call's first text (the second one's arrives in the
+    # same instant: it waits for the pace), and the stream's end.
+    assert len(of_type(updates, RunProgress)) == 3
     assert len(tree) == 9
     answers = [node.streamed_text for node in tree.model_runs()]
     assert answers[0].startswith("Let me check") and "60 degrees" in answers[1]
