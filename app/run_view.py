@@ -154,7 +154,7 @@ def tree_delta(
     tree: RunTree, shown: ShownTree, now: float, hide_plumbing: bool, counters_due: bool
 ) -> tuple[TreeDelta | None, ShownTree]:
     """What the page lacks of ``tree`` when it has ``shown``; counters (token counts and
-    speeds) only when ``counters_due`` or their row changed anyway."""
+    speeds) only when ``counters_due``, their row changed anyway, or a speed is first known."""
     rows = page_rows(tree, now, hide_plumbing)
     sent, changed = ({} if shown.reset else dict(shown.rows)), []
     for row in rows:
@@ -164,7 +164,8 @@ def tree_delta(
             sent[row["run_id"]] = row
             continue
         diff = {k: v for k, v in row.items() if before.get(k) != v}
-        if diff and (counters_due or not diff.keys() <= COUNTERS):
+        first_speed = before["tokens_per_s"] < 0 <= row["tokens_per_s"]
+        if diff and (counters_due or first_speed or not diff.keys() <= COUNTERS):
             changed.append({"run_id": row["run_id"], **diff})
             sent[row["run_id"]] = row
     ids = {row["run_id"] for row in rows}

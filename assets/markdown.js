@@ -147,8 +147,13 @@ window.Markdown = (() => {
       }
     }
     flush();
-    // Open constructs: plain text when final (their markers are already text), else drawn closed.
-    if (!final) for (const opener of [...stack].reverse()) if (opener.ch !== "[") wrap(opener, { t: opener.n === 1 ? "em" : opener.ch === "~" ? "del" : "strong" });
+    // Open constructs: plain text when final (their markers are already text); while streaming
+    // `*` and `~~` are drawn as if closed at the end (`_` and `[` wait: snake_case is common).
+    if (!final) {
+      for (const opener of [...stack].reverse()) {
+        if (opener.ch === "*" || opener.ch === "~") wrap(opener, { t: opener.ch === "~" ? "del" : opener.n === 1 ? "em" : "strong" });
+      }
+    }
     return { nodes: out, safe };
   }
 

@@ -53,7 +53,7 @@ NOTES_PREFIX = "Notes:"
 _PIECE = re.compile(r"\s*\S+\s*")
 _REPEAT_PREFIX = "repeat:"
 _STREAM_TOKENS = re.compile(r"\bstream\s+(\d+)\s+tokens?\b", re.IGNORECASE)
-_MARKDOWN_TOKENS = re.compile(r"\bmarkdown\s+(\d+)\s+tokens?\b", re.IGNORECASE)
+_MARKDOWN_TOKENS = re.compile(r"\b(slow\s+)?markdown\s+(\d+)\s+tokens?\b", re.IGNORECASE)
 _WEATHER = re.compile(r"\bweather\b", re.IGNORECASE)
 _CITY_NAME = r"(?P<city>[a-z][a-z .'-]*?)"
 _CITY = re.compile(
@@ -194,7 +194,8 @@ def _answer(text: str, history: Sequence[BaseMessage], can_check_weather: bool) 
         count = min(int(match[1]), MAX_STREAM_TOKENS)
         return Reply(" ".join(f"word{i}" for i in range(1, count + 1)), paced=False)
     if match := _MARKDOWN_TOKENS.search(text):
-        return Reply(markdown_document(min(int(match[1]), MAX_STREAM_TOKENS)), paced=False)
+        document = markdown_document(min(int(match[2]), MAX_STREAM_TOKENS))
+        return Reply(document, paced=bool(match[1]))
     city = _weather_city(text.strip(), history)
     if city is None or not can_check_weather:
         return Reply(GREETING)

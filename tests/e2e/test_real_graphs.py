@@ -147,7 +147,7 @@ def test_thinking_streams_into_its_own_section_never_into_the_answer(chat: Page)
     pick_graph(chat, "thinker")
     ask(chat, "Hello?")
 
-    live_thinking = chat.locator('[data-live-part="thinking"]')
+    live_thinking = chat.locator('[data-md-part="thinking"]')
     expect(live_thinking).to_contain_text("The person wrote to me")
     wait_for_status(chat, "done")
 

@@ -98,15 +98,19 @@ def test_the_first_tree_delta_is_the_whole_tree_and_later_ones_only_what_changed
     assert tree_delta(full, shown, 70.0, False, True)[0] is None
 
 
-def test_token_counts_wait_for_the_tick_but_new_runs_do_not():
+def test_token_counts_wait_for_the_tick_but_a_first_speed_does_not():
     events = recorded_events("weather")
     cut = first_text_index(events, 1)
     _, shown = tree_delta(tree_after(events[: cut + 1]), ShownTree(), 10.0, False, True)
 
-    more_tokens = tree_after(events[: cut + 3])
-    assert tree_delta(more_tokens, shown, 10.1, False, False)[0] is None
+    speed_known = tree_after(events[: cut + 3])
+    first, shown = tree_delta(speed_known, shown, 10.1, False, False)
+    assert [set(row) - {"run_id"} for row in first.rows] == [{"answer_tokens", "tokens_per_s"}]
+
+    more_tokens = tree_after(events[: cut + 5])
+    assert tree_delta(more_tokens, shown, 10.2, False, False)[0] is None
     due, _ = tree_delta(more_tokens, shown, 10.6, False, True)
-    assert [set(row) - {"run_id"} for row in due.rows] == [{"answer_tokens", "tokens_per_s"}]
+    assert [set(row) - {"run_id"} for row in due.rows] == [{"answer_tokens"}]  # same speed
 
 
 def test_the_page_tree_is_left_alone_while_the_panel_shows_another_run():

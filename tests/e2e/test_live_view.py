@@ -1,0 +1,174 @@
+"""The live view in real Chromium against the real server: markdown while the answer streams
+and the very same elements after it ends, model output that never runs, the tree's live
+numbers, and the layout on a projector's 1024×768."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from app import testids
+from tests.e2e.pages import ask, messages, open_app, tree_nodes, wait_for_status
+
+# A word every 30 ms: section 1 (a heading, lists, a code block, a table), then 60 words.
+MARKDOWN = "slow markdown 120 tokens"
+# `repeat:` echoes the text verbatim (on one line: the question box has one).
+TAIL = " ".join(f"tail{i}" for i in range(60))
+HOSTILE = (
+    "Click [here](javascript:window.__pwned=1) or ![x](javascript:window.__pwned=2) "
+    '<img src=x onerror="window.__pwned=3"> <script>window.__pwned=4</script> ' + TAIL
+)
+
+# Marks the answer's heading, list items and code block once they are all there while the
+# run still streams, and says whether it did.
+MARK_WHILE_STREAMING = """() => {
+  const bubbles = document.querySelectorAll('[data-testid="message"][data-role="assistant"]');
+  const answer = bubbles[bubbles.length - 1]?.querySelector('[data-md-part="answer"]');
+  const status = document.querySelector('[data-testid="run-status"]').dataset.status;
+  if (!answer || status !== "running") return false;
+  const parts = [answer.querySelector("h2"), ...answer.querySelectorAll("li"),
+                 answer.querySelector("pre code"), answer.querySelector('[data-testid="copy-code"]'),
+                 answer.querySelector("table td")];
+  if (parts.length < 9 || parts.some(p => !p) || !answer.textContent.includes("word1")) return false;
+  if (answer.textContent.includes("End of document")) return false;  // must still be streaming
+  parts.forEach(p => { p.__marked = true; });
+  return true;
+}"""
+
+STILL_MARKED = """() => {
+  const answer = [...document.querySelectorAll('[data-md-part="answer"]')].pop();
+  const parts = [answer.querySelector("h2"), ...answer.querySelectorAll("li"),
+                 answer.querySelector("pre code"), answer.querySelector('[data-testid="copy-code"]'),
+                 answer.querySelector("table td")];
+  return parts.length === 9 && parts.every(p => p.__marked === true);
+}"""
+
+# The hostile answer's state while it streams: live links, images, and whether anything ran.
+HOSTILE_STATE = """() => {
+  const answer = [...document.querySelectorAll('[data-md-part="answer"]')].pop();
+  return {
+    text: answer ? answer.textContent : "",
+    links: answer ? [...answer.querySelectorAll("a")].map(a => a.getAttribute("href")) : [],
+    images: answer ? answer.querySelectorAll("img, script").length : 0,
+    pwned: window.__pwned ?? null,
+    status: document.querySelector('[data-testid="run-status"]').dataset.status,
+  };
+}"""
+
+
+# A model's time to first token and speed, and the run's totals, seen while it streams.
+NUMBERS_WHILE_STREAMING = """() => {
+  const status = document.querySelector('[data-testid="run-status"]').dataset.status;
+  const numbers = [...document.querySelectorAll('[data-testid="model-numbers"]')]
+    .map(n => n.textContent);
+  const totals = document.querySelector('[data-testid="run-totals"]').textContent;
+  return status === "running" && numbers.some(n => /TTFT \\d+ ms · \\d+ tok\\/s/.test(n))
+    && /\\d+ model calls? · \\d+ tool calls? · \\d+ tokens/.test(totals);
+}"""
+
+
+def test_markdown_shows_while_the_answer_streams_and_the_same_elements_stay_after(chat: Page):
+    ask(chat, MARKDOWN)
+    chat.wait_for_function(MARK_WHILE_STREAMING, polling="raf", timeout=30_000)
+    wait_for_status(chat, "done")
+
+    answer = messages(chat, "assistant").last
+    expect(answer.locator("h2")).to_have_text("Section 1")
+    expect(answer.locator("ul > li > ul > li")).to_have_text("a nested point")
+    expect(answer.locator("ol > li")).to_have_text(["step one", "step two"])
+    expect(answer.locator("p strong")).to_have_text("bold words")
+    expect(answer.locator("pre code")).to_have_text("def section_1():\n    return 1 * 2")
+    expect(answer.locator("table td")).to_have_text(["alpha", "1", "beta", "2"])
+    expect(answer.locator("a")).to_have_attribute("href", "https://example.com/1")
+    expect(answer).to_contain_text("End of document.")
+    assert chat.evaluate(STILL_MARKED), "the streamed elements were replaced when the run ended"
+
+
+def test_a_saved_answer_renders_the_same_way_when_the_thread_is_opened_again(chat: Page):
+    ask(chat, MARKDOWN)
+    wait_for_status(chat, "done")
+    streamed = messages(chat, "assistant").last.locator('[data-md-part="answer"]').inner_html()
+
+    other = chat.context.new_page()
+    open_app(other, chat.url)  # the thread's id is in the URL: its saved messages
+    saved = messages(other, "assistant").last.locator('[data-md-part="answer"]')
+    expect(saved.locator("pre code")).to_have_text("def section_1():\n    return 1 * 2")
+    assert saved.inner_html() == streamed
+    other.close()
+
+
+def test_script_links_and_raw_html_in_model_output_are_inert_while_streaming_and_after(
+    chat: Page,
+):
+    ask(chat, "repeat: " + HOSTILE)
+    chat.wait_for_function(
+        "() => [...document.querySelectorAll('[data-md-part=\"answer\"]')].pop()"
+        "?.textContent.includes('tail3')",
+        polling="raf",
+    )
+    during = chat.evaluate(HOSTILE_STATE)
+    wait_for_status(chat, "done")
+    after = chat.evaluate(HOSTILE_STATE)
+
+    assert during["status"] == "running"
+    for state in (during, after):
+        assert state["links"] == [] and state["images"] == 0 and state["pwned"] is None
+        assert "[here](javascript:window.__pwned=1)" in state["text"]
+        assert '<img src=x onerror="window.__pwned=3">' in state["text"]
+    assert "<script>window.__pwned=4</script>" in after["text"]
+
+
+def test_the_copy_button_copies_the_code(chat: Page):
+    chat.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    ask(chat, MARKDOWN)
+    wait_for_status(chat, "done")
+    button = messages(chat, "assistant").last.get_by_test_id(testids.COPY_CODE)
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert chat.evaluate("navigator.clipboard.readText()") == "def section_1():\n    return 1 * 2"
+
+
+def test_model_numbers_and_run_totals_show_while_the_run_streams(chat: Page):
+    ask(chat, "What's the weather in SF?")
+    chat.wait_for_function(NUMBERS_WHILE_STREAMING, polling="raf", timeout=30_000)
+    wait_for_status(chat, "done")
+
+    numbers = tree_nodes(chat, kind="chat_model").first.get_by_test_id(testids.MODEL_NUMBERS)
+
+    expect(numbers).to_contain_text(re.compile(r"\d+→\d+ tok"))  # usage_metadata: in→out
+    totals = chat.get_by_test_id(testids.RUN_TOTALS)
+    expect(totals).to_contain_text("2 model calls · 1 tool call")
+    expect(totals).to_contain_text(re.compile(r"\d+ tokens \(in \d+ · out \d+\)"))
+    tree_nodes(chat, kind="chat_model").first.locator(".node-row").first.click()
+    details = chat.get_by_test_id(testids.NODE_DETAILS)
+    expect(details).to_contain_text("Time to first token")
+    expect(details).to_contain_text("Output tokens")
+
+
+def test_on_a_projector_the_panels_fold_and_the_question_box_gets_the_focus_back(chat: Page):
+    chat.set_viewport_size({"width": 1024, "height": 768})
+    composer = chat.get_by_test_id(testids.COMPOSER_INPUT)
+    expect(chat.get_by_test_id(testids.NEW_THREAD)).to_be_hidden()  # threads folded away
+    assert composer.bounding_box()["width"] > 420
+
+    chat.get_by_test_id(testids.THREADS_TOGGLE).click()
+    expect(chat.get_by_test_id(testids.NEW_THREAD)).to_be_visible()
+    chat.get_by_test_id(testids.THREADS_TOGGLE).click()
+    expect(chat.get_by_test_id(testids.NEW_THREAD)).to_be_hidden()
+
+    tree = chat.get_by_test_id(testids.EVENT_TREE)
+    chat.get_by_test_id(testids.TREE_FOLD).click()
+    expect(tree).to_be_hidden()
+    chat.get_by_test_id(testids.TREE_FOLD).click()
+    expect(tree).to_be_visible()
+
+    handle = chat.get_by_test_id(testids.TREE_RESIZER).bounding_box()
+    before = tree.bounding_box()["width"]
+    chat.mouse.move(handle["x"] + 3, handle["y"] + 200)
+    chat.mouse.down()
+    chat.mouse.move(handle["x"] - 150, handle["y"] + 200, steps=5)
+    chat.mouse.up()
+    assert tree.bounding_box()["width"] > before + 100
+
+    ask(chat, "What's the weather in SF?")
+    wait_for_status(chat, "done")
+    expect(composer).to_be_focused()

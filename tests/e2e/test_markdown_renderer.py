@@ -1,0 +1,153 @@
+"""The incremental markdown renderer (assets/markdown.js) on its own, in Chromium: streamed in
+any pieces it builds the same DOM as the whole text at once, never rebuilds what it finished,
+and never lets model text run as HTML or as a script URL."""
+
+import random
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from demo_agent.model import markdown_document
+
+SCRIPT = Path(__file__).resolve().parents[2] / "assets" / "markdown.js"
+
+# Renders `text` whole into one element and in `pieces` (painting between them) into another.
+RENDER_BOTH = """([text, pieces]) => {
+  const whole = document.createElement("div");
+  const once = Markdown.create(whole); once.append(text); once.end();
+  const streamed = document.createElement("div");
+  const renderer = Markdown.create(streamed);
+  for (const piece of pieces) { renderer.append(piece); renderer.paint(); }
+  renderer.end();
+  return [whole.innerHTML, streamed.innerHTML];
+}"""
+
+RENDER = """(text) => {
+  const el = document.createElement("div");
+  const r = Markdown.create(el); r.append(text); r.end();
+  document.body.replaceChildren(el);
+  return el.innerHTML;
+}"""
+
+
+@pytest.fixture
+def md(page: Page) -> Page:
+    page.set_content("<body></body>")
+    page.add_script_tag(path=str(SCRIPT))
+    return page
+
+
+def pieces_of(text: str, seed: int, longest: int) -> list[str]:
+    rnd, pieces, at = random.Random(seed), [], 0
+    while at < len(text):
+        size = rnd.randint(1, longest)
+        pieces.append(text[at : at + size])
+        at += size
+    return pieces
+
+
+@pytest.mark.parametrize("longest", [1, 7, 60], ids=["chars", "words", "lines"])
+def test_a_streamed_answer_ends_as_the_same_dom_as_the_whole_text(md: Page, longest: int):
+    text = markdown_document(400)
+    for seed in range(3):
+        whole, streamed = md.evaluate(RENDER_BOTH, [text, pieces_of(text, seed, longest)])
+        assert streamed == whole
+
+
+def test_the_demo_markdown_has_every_kind_of_block(md: Page):
+    md.evaluate(RENDER, markdown_document(200))
+    for selector in ["h2", "ul > li", "ul ul > li", "ol > li", "blockquote p", "strong", "em",
+                     "p code", "pre code[data-language='python']", "table th", "table td",
+                     "a[href='https://example.com/1']"]:  # fmt: skip
+        assert md.locator(selector).count() > 0, selector
+    assert md.locator("td[style*='right']").count() > 0  # the ---: column
+
+
+def test_finished_blocks_are_kept_not_rebuilt_as_more_text_arrives(md: Page):
+    kept = md.evaluate(
+        """() => {
+      const el = document.createElement("div");
+      const r = Markdown.create(el);
+      r.append("# Title\\n\\nFirst paragraph with **bold** and more words ");
+      r.paint();
+      const heading = el.querySelector("h1"), bold = el.querySelector("strong");
+      for (let i = 0; i < 200; i++) { r.append(`word${i} `); r.paint(); }
+      r.append("\\n\\n- a list\\n\\n```js\\nlet x = 1;\\n");
+      r.paint();
+      const code = el.querySelector("code");
+      r.append("let y = 2;\\n```\\n");
+      r.end();
+      return heading === el.querySelector("h1") && bold === el.querySelector("strong")
+        && code === el.querySelector("pre code") && code.textContent === "let x = 1;\\nlet y = 2;";
+    }"""
+    )
+    assert kept
+
+
+def test_open_emphasis_is_drawn_while_streaming_and_closes_in_place(md: Page):
+    states = md.evaluate(
+        """() => {
+      const el = document.createElement("div");
+      const r = Markdown.create(el);
+      r.append("Some **bold te"); r.paint();
+      const during = el.innerHTML;
+      r.append("xt** done"); r.end();
+      return [during, el.innerHTML];
+    }"""
+    )
+    assert states == [
+        "<p>Some <strong>bold te</strong></p>",
+        "<p>Some <strong>bold text</strong> done</p>",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "[click](data:text/html,<script>alert(1)</script>)",
+        "[click](vbscript:msgbox)",
+        "[click](/relative/path)",
+        "<javascript:alert(1)>",
+        "![img](javascript:alert(1))",
+        "![img](data:image/svg+xml,<svg onload=alert(1)>)",
+    ],
+)
+def test_links_and_images_with_other_schemes_are_plain_text(md: Page, source: str):
+    md.evaluate(RENDER, f"Look: {source} end")
+    assert md.locator("a, img").count() == 0
+    assert source in md.locator("p").inner_text()
+
+
+def test_http_https_and_mailto_links_are_live_and_open_safely(md: Page):
+    md.evaluate(
+        RENDER,
+        "[a](https://example.com/x) [b](http://example.org) [c](mailto:me@example.com) "
+        "<https://auto.example.com> ![pic](https://example.com/p.png)",
+    )
+    hrefs = md.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == [
+        "https://example.com/x",
+        "http://example.org/",
+        "mailto:me@example.com",
+        "https://auto.example.com/",
+    ]
+    assert md.locator("a").first.get_attribute("rel") == "noopener noreferrer nofollow"
+    assert md.locator("img").get_attribute("src") == "https://example.com/p.png"
+
+
+def test_raw_html_is_shown_as_text_and_never_runs(md: Page):
+    text = '<img src=x onerror="window.__ran=1"> <script>window.__ran=2</script> <b>bold</b>'
+    md.evaluate(RENDER, text)
+    assert md.locator("body img, body script, body b").count() == 0
+    assert md.locator("p").inner_text() == text
+    assert md.evaluate("window.__ran") is None
+
+
+def test_a_code_block_shows_its_language_and_a_copy_button(md: Page):
+    md.evaluate(RENDER, "```python\nprint('<b>hi</b>')\n```")
+    assert md.locator(".md-code-lang").inner_text() == "python"
+    assert md.locator("pre code").inner_text() == "print('<b>hi</b>')"
+    assert md.get_by_test_id("copy-code").count() == 1
