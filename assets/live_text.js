@@ -21,23 +21,28 @@ window.liveText = (() => {
     schedule();
   }
 
-  // The text an element should show, whether it is complete, and whether it only grows.
+  // The text an element should show, whether it is complete, and whether it only grows (the
+  // streamed text); null while a run goes on and its text has not arrived (the saved text of
+  // a running message is only a placeholder).
   function sourceOf(el) {
     const entry = el.dataset.mdRunId && live.get(key(el.dataset.mdRunId, el.dataset.mdPart || "answer"));
     if (entry) return { ...entry, growing: true };
-    return { text: el.dataset.mdSource || "", done: el.dataset.mdDone === "true", growing: false };
+    if (el.dataset.mdDone !== "true") return null;
+    return { text: el.dataset.mdSource || "", done: true, growing: false };
   }
 
   // Bring one element up to date; true when it has more to paint next frame.
   function paintOne(el) {
-    const { text, done, growing } = sourceOf(el);
+    const source = sourceOf(el);
+    if (!source) return false;
+    const { text, done, growing } = source;
     let state = el.__md;
     const runId = el.dataset.mdRunId || "";
-    const replaced = state && (state.runId !== runId || state.length > text.length ||
+    const replaced = state && (state.runId !== runId || state.growing !== growing || state.length > text.length ||
       (!growing && text !== state.source && !text.startsWith(state.source)));
     if (!state || replaced) {
       el.replaceChildren();
-      state = el.__md = { renderer: window.Markdown.create(el), runId, length: 0, source: "", ended: false };
+      state = el.__md = { renderer: window.Markdown.create(el), runId, growing, length: 0, source: "", ended: false };
     }
     if (state.length < text.length) {
       const end = Math.min(text.length, state.length + BUDGET);
