@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from app.access import AccessGate
 from app.components.composer import composer
 from app.components.header import header
 from app.components.message_list import message_list
@@ -39,6 +40,7 @@ configure_logging()
 app = rx.App(
     stylesheets=["/app.css"],
     head_components=[rx.script(src="/live_text.js")],
-    api_transformer=health_api,
+    # The gate is outermost: it sees the page, the assets, /health and the websocket.
+    api_transformer=[health_api, AccessGate],
 )
 app.add_page(index, title="LangGraph run inspector", on_load=ChatState.handle_page_load)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.access import AccessSettingsError, launch_environment
 from app.embedded_server import REPO_ROOT, start_demo_server, start_redis, stop_process_group
 
 
@@ -32,6 +33,11 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "3000"))
     env = dict(os.environ)
+    try:
+        env.update(launch_environment(env))
+    except AccessSettingsError as exc:
+        print(f"The app does not start: {exc}", file=sys.stderr)
+        return 2
     started: list[subprocess.Popen] = []
     demo_server = None
     if not env.get("LANGGRAPH_API_URL"):
