@@ -22,7 +22,11 @@ def test_an_exposed_host_with_nobody_named_refuses_to_start_and_says_how_to_fix_
     with pytest.raises(AccessSettingsError) as caught:
         load_access_settings({"HOST": host})
     message = str(caught.value)
-    for fix in ("INSPECTOR_PASSWORD_HASH", "INSPECTOR_IDENTITY_HEADER", "INSPECTOR_ALLOW_ANONYMOUS"):
+    for fix in (
+        "INSPECTOR_PASSWORD_HASH",
+        "INSPECTOR_IDENTITY_HEADER",
+        "INSPECTOR_ALLOW_ANONYMOUS",
+    ):
         assert fix in message
     assert "app.access.password" in message
 
@@ -45,7 +49,9 @@ def test_the_launcher_makes_a_session_secret_per_start_and_gives_reflex_the_orig
     environ = {"INSPECTOR_PASSWORD_HASH": HASH, "INSPECTOR_ORIGINS": "https://lg.example.com"}
     added = launch_environment(environ)
     assert len(added["INSPECTOR_SESSION_SECRET"]) >= 32
-    assert launch_environment(environ)["INSPECTOR_SESSION_SECRET"] != added["INSPECTOR_SESSION_SECRET"]
+    assert (
+        launch_environment(environ)["INSPECTOR_SESSION_SECRET"] != added["INSPECTOR_SESSION_SECRET"]
+    )
     assert added["REFLEX_CORS_ALLOWED_ORIGINS"].split(",") == [
         "http://127.0.0.1:3000",
         "http://localhost:3000",
@@ -91,7 +97,9 @@ def test_the_identity_header_is_believed_only_from_the_listed_proxies():
             "INSPECTOR_SESSION_SECRET",
             id="short-secret",
         ),
-        pytest.param({"INSPECTOR_ORIGINS": "inspector.example.com"}, "not an origin", id="no-scheme"),
+        pytest.param(
+            {"INSPECTOR_ORIGINS": "inspector.example.com"}, "not an origin", id="no-scheme"
+        ),
         pytest.param({"INSPECTOR_ORIGINS": "https://x.example/app"}, "not an origin", id="a-path"),
         pytest.param({"INSPECTOR_MAX_RUNS_PER_PERSON": "0"}, "at least 1", id="zero-runs"),
         pytest.param({"INSPECTOR_ALLOW_ANONYMOUS": "maybe"}, "true or false", id="odd-flag"),
