@@ -82,5 +82,6 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every build slot's frontend build and state folders (see app/launcher.py), and their locks.
 clean:
-	rm -rf .web .states
+	rm -rf .web .web-[0-9]* .web*.lock .states .states-[0-9]*

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from app import deployment
 from app.access import AccessGate
 from app.components.composer import composer
 from app.components.header import header
@@ -9,7 +10,7 @@ from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel
 from app.components.thread_list import thread_list
 from app.operations import configure_logging, health_api
-from app.state import ChatState
+from app.state import ConversationState
 
 
 def index() -> rx.Component:
@@ -23,11 +24,11 @@ def index() -> rx.Component:
         ),
         # While a run streams, ask every 2 s whether its follower is alive (see check_run_alive).
         rx.cond(
-            ChatState.is_running,
+            ConversationState.is_running,
             rx.moment(
                 interval=2000,
                 format="HH:mm:ss",
-                on_change=ChatState.check_run_alive,
+                on_change=ConversationState.check_run_alive,
                 display="none",
             ),
         ),
@@ -43,4 +44,5 @@ app = rx.App(
     # The gate is outermost: it sees the page, the assets, /health and the websocket.
     api_transformer=[health_api, AccessGate],
 )
-app.add_page(index, title="LangGraph run inspector", on_load=ChatState.handle_page_load)
+app.register_lifespan_task(deployment.lifespan)
+app.add_page(index, title="LangGraph run inspector", on_load=ConversationState.handle_page_load)

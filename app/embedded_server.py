@@ -124,7 +124,8 @@ def start_app(
     timeout: float = 600.0,
 ) -> subprocess.Popen:
     """Start the app as ``make run`` does (``python -m app.launcher``), talking to ``api_url``,
-    and wait until page and websocket answer. The first start builds the frontend: slow."""
+    and wait until page and websocket answer. The launcher gives it a frontend build folder of
+    its own (see ``app.launcher``); the first start in a folder builds the frontend: slow."""
     env = {**os.environ, **(extra_env or {}), "LANGGRAPH_API_URL": api_url, "PORT": str(port)}
     command = [sys.executable, "-m", "app.launcher", *launcher_args]
     process = subprocess.Popen(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.run_tree import RunNode, RunTree, content_text
+from app.vocabulary import MODEL_KINDS, MessageRole, NodeStatus
 
-MODEL_KINDS = ("chat_model", "llm")
 TITLE_LENGTH = 60
 
 
@@ -19,13 +19,13 @@ TITLE_LENGTH = 60
 class ChatMessage:
     """One row of the chat. ``run_id`` is the model or tool run it came from, if any."""
 
-    role: str  # "user" | "assistant" | "tool"
+    role: MessageRole
     content: str = ""
     run_id: str = ""
     tool_name: str = ""
     tool_args: str = ""
     tool_output: str = ""
-    status: str = "done"  # a tool card's or a bubble's run status
+    status: NodeStatus = "done"  # a tool card's or a bubble's run status
 
 
 def run_messages(tree: RunTree) -> list[ChatMessage]:

@@ -3,25 +3,25 @@
 import reflex as rx
 
 from app import testids
-from app.state import ChatState
-from app.state.chat import COMPOSER_ID
+from app.state import ConversationState
+from app.state.conversation import COMPOSER_ID
 
 
 def error_banner() -> rx.Component:
     return rx.cond(
-        ChatState.error_message != "",
+        ConversationState.error_message != "",
         rx.callout(
             rx.hstack(
-                rx.text(ChatState.error_message, flex="1"),
+                rx.text(ConversationState.error_message, flex="1"),
                 rx.cond(
-                    ChatState.can_retry,
+                    ConversationState.can_retry,
                     rx.button(
                         rx.icon("rotate_ccw", size=14),
                         "Retry",
                         size="1",
                         variant="soft",
                         color_scheme="red",
-                        on_click=ChatState.handle_retry_click,
+                        on_click=ConversationState.handle_retry_click,
                         data_testid=testids.RETRY_BUTTON,
                     ),
                 ),
@@ -39,7 +39,7 @@ def error_banner() -> rx.Component:
 
 def stream_notes() -> rx.Component:
     return rx.foreach(
-        ChatState.stream_notes,
+        ConversationState.stream_notes,
         lambda note: rx.text(note, size="1", color=rx.color("amber", 11)),
     )
 
@@ -54,14 +54,14 @@ def composer() -> rx.Component:
                     name="question",
                     id=COMPOSER_ID,
                     placeholder="Ask the agent… e.g. What's the weather in SF?",
-                    disabled=ChatState.is_running,
+                    disabled=ConversationState.is_running,
                     auto_focus=True,
                     size="3",
                     flex="1",
                     data_testid=testids.COMPOSER_INPUT,
                 ),
                 rx.cond(
-                    ChatState.is_running,
+                    ConversationState.is_running,
                     rx.button(
                         rx.icon("square", size=14),
                         "Stop",
@@ -69,7 +69,7 @@ def composer() -> rx.Component:
                         color_scheme="red",
                         variant="soft",
                         size="3",
-                        on_click=ChatState.handle_stop_click,
+                        on_click=ConversationState.handle_stop_click,
                         data_testid=testids.STOP_BUTTON,
                     ),
                     rx.button(
@@ -82,7 +82,7 @@ def composer() -> rx.Component:
                 ),
                 width="100%",
             ),
-            on_submit=ChatState.handle_submit,
+            on_submit=ConversationState.handle_submit,
             reset_on_submit=True,
             width="100%",
         ),

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from app import testids
-from app.state import ChatState
+from app.state import ConversationState, ThreadsState
 
 STATUS_COLORS = {
     "idle": "gray",
@@ -16,29 +16,29 @@ STATUS_COLORS = {
 
 def run_status_badge() -> rx.Component:
     return rx.badge(
-        rx.cond(ChatState.is_running, rx.spinner(size="1"), rx.fragment()),
-        ChatState.status,
-        color_scheme=rx.match(ChatState.status, *STATUS_COLORS.items(), "gray"),
+        rx.cond(ConversationState.is_running, rx.spinner(size="1"), rx.fragment()),
+        ConversationState.status,
+        color_scheme=rx.match(ConversationState.status, *STATUS_COLORS.items(), "gray"),
         variant="soft",
         size="2",
         data_testid=testids.RUN_STATUS,
-        data_status=ChatState.status,
+        data_status=ConversationState.status,
     )
 
 
 def assistant_picker() -> rx.Component:
     return rx.cond(
-        ChatState.assistant_ids.length() > 1,
+        ThreadsState.assistant_ids.length() > 1,
         rx.el.select(
-            rx.foreach(ChatState.assistant_ids, lambda graph_id: rx.el.option(graph_id)),
-            value=ChatState.assistant_id,
-            on_change=ChatState.pick_assistant,
-            disabled=ChatState.is_running,
+            rx.foreach(ThreadsState.assistant_ids, lambda graph_id: rx.el.option(graph_id)),
+            value=ThreadsState.assistant_id,
+            on_change=ConversationState.pick_assistant,
+            disabled=ConversationState.is_running,
             class_name="assistant-picker",
             title="Assistant (graph)",
             data_testid=testids.ASSISTANT_PICKER,
         ),
-        rx.code(ChatState.assistant_id, size="1"),
+        rx.code(ThreadsState.assistant_id, size="1"),
     )
 
 
@@ -50,7 +50,7 @@ def header() -> rx.Component:
         rx.text(
             "thread ",
             rx.code(
-                rx.cond(ChatState.thread_id != "", ChatState.thread_id, "new"),
+                rx.cond(ConversationState.thread_id != "", ConversationState.thread_id, "new"),
                 data_testid=testids.THREAD_ID,
             ),
             size="1",

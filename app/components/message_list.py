@@ -3,12 +3,12 @@
 import reflex as rx
 
 from app import testids
-from app.state import ChatState
+from app.state import ConversationState, TreePanelState
 from app.transcript import ChatMessage
 
 
 def _selected(run_id: rx.Var[str]) -> rx.Var[bool]:
-    return (run_id != "") & (run_id == ChatState.selected_run_id)
+    return (run_id != "") & (run_id == TreePanelState.selected_run_id)
 
 
 def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Component:
@@ -18,7 +18,7 @@ def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Com
         data_role=message.role,
         data_run_id=message.run_id,
         data_selected=_selected(message.run_id).to_string(),
-        on_click=ChatState.select_run(message.run_id),
+        on_click=TreePanelState.select_run(message.run_id),
         **props,
     )
 
@@ -90,15 +90,15 @@ def streaming_message() -> rx.Component:
     """The answer being streamed: plain text filled by assets/live_text.js, which receives
     only the new text on each flush. It becomes a markdown bubble when the model call ends."""
     return rx.cond(
-        ChatState.streaming_run_id != "",
+        ConversationState.streaming_run_id != "",
         rx.box(
-            rx.el.div(class_name="live-text", data_live_run_id=ChatState.streaming_run_id),
+            rx.el.div(class_name="live-text", data_live_run_id=ConversationState.streaming_run_id),
             data_testid=testids.MESSAGE,
             data_role="assistant",
-            data_run_id=ChatState.streaming_run_id,
+            data_run_id=ConversationState.streaming_run_id,
             data_streaming="true",
-            data_selected=_selected(ChatState.streaming_run_id).to_string(),
-            on_click=ChatState.select_run(ChatState.streaming_run_id),
+            data_selected=_selected(ConversationState.streaming_run_id).to_string(),
+            on_click=TreePanelState.select_run(ConversationState.streaming_run_id),
             class_name="message assistant streaming",
         ),
     )
@@ -106,7 +106,7 @@ def streaming_message() -> rx.Component:
 
 def empty_hint() -> rx.Component:
     return rx.cond(
-        ChatState.messages.length() == 0,
+        ConversationState.messages.length() == 0,
         rx.center(
             rx.text(
                 "Ask the agent something. Its answer streams here; every chain, model and "
@@ -126,7 +126,7 @@ def message_list() -> rx.Component:
     return rx.box(
         rx.vstack(
             empty_hint(),
-            rx.foreach(ChatState.messages, chat_message),
+            rx.foreach(ConversationState.messages, chat_message),
             streaming_message(),
             spacing="3",
             padding="16px",

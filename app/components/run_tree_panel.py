@@ -4,7 +4,7 @@ import reflex as rx
 
 from app import testids
 from app.run_tree import DetailRow, TreeRow
-from app.state import ChatState
+from app.state import TreePanelState
 
 KIND_COLORS = {"chain": "gray", "chat_model": "violet", "llm": "violet", "tool": "orange"}
 
@@ -55,7 +55,7 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
                 _waterfall_bar(row),
                 class_name="node-row",
                 data_selected=(row.run_id == selected_run_id).to_string(),
-                on_click=ChatState.select_run(row.run_id).prevent_default,
+                on_click=TreePanelState.select_run(row.run_id).prevent_default,
             ),
             data_leaf=(row.children.length() == 0).to_string(),
         ),
@@ -95,7 +95,7 @@ def _detail_row(detail: rx.Var[DetailRow]) -> rx.Component:
 
 def node_details() -> rx.Component:
     return rx.cond(
-        ChatState.selected_details.length() > 0,
+        TreePanelState.selected_details.length() > 0,
         rx.box(
             rx.hstack(
                 rx.heading("Details", size="2"),
@@ -104,11 +104,11 @@ def node_details() -> rx.Component:
                     rx.icon("x", size=14),
                     variant="ghost",
                     size="1",
-                    on_click=ChatState.select_run(""),
+                    on_click=TreePanelState.select_run(""),
                 ),
                 align="center",
             ),
-            rx.foreach(ChatState.selected_details, _detail_row),
+            rx.foreach(TreePanelState.selected_details, _detail_row),
             class_name="node-details",
             data_testid=testids.NODE_DETAILS,
         ),
@@ -117,14 +117,14 @@ def node_details() -> rx.Component:
 
 def _run_picker() -> rx.Component:
     return rx.cond(
-        ChatState.run_ids.length() > 1,
+        TreePanelState.run_ids.length() > 1,
         rx.el.select(
             rx.foreach(
-                ChatState.run_ids,
+                TreePanelState.run_ids,
                 lambda run_id, i: rx.el.option("Run " + (i + 1).to_string(), value=run_id),
             ),
-            value=ChatState.viewed_run_id,
-            on_change=ChatState.view_run,
+            value=TreePanelState.viewed_run_id,
+            on_change=TreePanelState.view_run,
             class_name="run-picker",
             data_testid=testids.RUN_PICKER,
         ),
@@ -139,8 +139,8 @@ def run_tree_panel() -> rx.Component:
             rx.spacer(),
             rx.el.label(
                 rx.checkbox(
-                    checked=ChatState.hide_plumbing,
-                    on_change=ChatState.toggle_plumbing,
+                    checked=TreePanelState.hide_plumbing,
+                    on_change=TreePanelState.toggle_plumbing,
                     data_testid=testids.HIDE_PLUMBING,
                 ),
                 rx.text("Hide plumbing", size="1"),
@@ -151,12 +151,12 @@ def run_tree_panel() -> rx.Component:
         ),
         rx.box(
             rx.cond(
-                ChatState.tree_rows.length() == 0,
+                TreePanelState.tree_rows.length() == 0,
                 rx.text("The runs of the next answer appear here as they start.", size="1"),
             ),
             rx.foreach(
-                ChatState.tree_rows,
-                lambda row: tree_node(row=row, selected_run_id=ChatState.selected_run_id),
+                TreePanelState.tree_rows,
+                lambda row: tree_node(row=row, selected_run_id=TreePanelState.selected_run_id),
             ),
             class_name="tree-scroller",
             data_testid=testids.EVENT_TREE,

@@ -3,19 +3,19 @@
 import reflex as rx
 
 from app import testids
-from app.state import ChatState
-from app.state.chat import ThreadSummary
+from app.state import ConversationState, ThreadsState
+from app.state.threads import ThreadSummary
 
 
 def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
     return rx.box(
         rx.text(thread.title, size="2", class_name="thread-title"),
         rx.text(thread.thread_id.to(str)[:8], size="1", class_name="dim"),
-        on_click=ChatState.open_thread(thread.thread_id),
+        on_click=ConversationState.open_thread(thread.thread_id),
         class_name="thread-item",
         data_testid=testids.THREAD_ITEM,
         data_thread_id=thread.thread_id,
-        data_current=(thread.thread_id == ChatState.thread_id).to_string(),
+        data_current=(thread.thread_id == ConversationState.thread_id).to_string(),
     )
 
 
@@ -26,12 +26,12 @@ def thread_list() -> rx.Component:
             "New thread",
             variant="soft",
             width="100%",
-            disabled=ChatState.is_running,
-            on_click=ChatState.handle_new_thread_click,
+            disabled=ConversationState.is_running,
+            on_click=ConversationState.handle_new_thread_click,
             data_testid=testids.NEW_THREAD,
         ),
         rx.text("Threads", size="1", weight="bold", color=rx.color("gray", 10)),
-        rx.box(rx.foreach(ChatState.threads, _thread_item), class_name="thread-scroller"),
+        rx.box(rx.foreach(ThreadsState.threads, _thread_item), class_name="thread-scroller"),
         class_name="thread-list",
         spacing="2",
     )

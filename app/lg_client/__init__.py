@@ -6,9 +6,12 @@ from .errors import (
     AuthenticationError,
     ConflictError,
     NotFoundError,
+    RunError,
+    RunNotFoundError,
     ServerUnreachableError,
     StreamInterruptedError,
     UnprocessableEntityError,
+    run_error,
 )
 from .schema import Assistant, Run, RunStatus, StreamPart, Thread, ThreadState
 
@@ -20,6 +23,8 @@ __all__ = [
     "LangGraphClient",
     "NotFoundError",
     "Run",
+    "RunError",
+    "RunNotFoundError",
     "RunStatus",
     "ServerUnreachableError",
     "StreamInterruptedError",
@@ -27,4 +32,5 @@ __all__ = [
     "Thread",
     "ThreadState",
     "UnprocessableEntityError",
+    "run_error",
 ]

@@ -13,6 +13,9 @@ catches them::
             ├── NotFoundError        404
             ├── ConflictError        409 (e.g. the thread is busy with another run)
             └── UnprocessableEntityError  422 (e.g. unknown assistant, bad input)
+
+    RunError                         the run itself failed: the stream said ``event: error``
+    └── RunNotFoundError             ... because the server no longer knows the run (a restart)
 """
 
 from __future__ import annotations
@@ -57,6 +60,21 @@ class UnprocessableEntityError(APIStatusError):
     """422: the server could not use the request (unknown assistant, bad input)."""
 
 
+class RunError(Exception):
+    """The server reported ``event: error`` for a run: ``error`` is the exception's type
+    (``ValueError``), ``message`` its text (often empty)."""
+
+    def __init__(self, error: str, message: str = "") -> None:
+        super().__init__(f"{error}: {message}" if message else error)
+        self.error = error
+        self.message = message
+
+
+class RunNotFoundError(RunError):
+    """The run being joined is gone: the server restarted and lost it (it says so with an
+    ``HTTPException`` whose message starts with 404)."""
+
+
 _ERRORS_BY_STATUS: dict[int, type[APIStatusError]] = {
     401: AuthenticationError,
     403: AuthenticationError,
@@ -85,3 +103,13 @@ def _detail_from_body(body: bytes) -> str:
                 value = payload[key]
                 return value if isinstance(value, str) else json.dumps(value)[:500]
     return text[:500]
+
+
+def run_error(data: object) -> RunError:
+    """The error an ``event: error`` frame's data describes (``{"error", "message"}``)."""
+    if not isinstance(data, dict):
+        return RunError(str(data) if data else "Error")
+    error, message = str(data.get("error") or "Error"), str(data.get("message") or "")
+    if error == "HTTPException" and message.startswith("404"):
+        return RunNotFoundError(error, message)
+    return RunError(error, message)

@@ -3,9 +3,7 @@ run inspector renders from it. No Reflex or HTTP imports."""
 
 from app.run_tree.model import (
     STREAM_ENDED_EARLY,
-    FinishStatus,
     RunNode,
-    RunStatus,
     RunTree,
     content_text,
     parse_event_name,
@@ -25,9 +23,7 @@ from app.run_tree.view import (
 __all__ = [
     "STREAM_ENDED_EARLY",
     "DetailRow",
-    "FinishStatus",
     "RunNode",
-    "RunStatus",
     "RunTree",
     "TreeRow",
     "build_rows",

@@ -8,12 +8,10 @@ nothing from the UI or the HTTP client and never raises on malformed frames.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-RunStatus = Literal["running", "done", "error", "cancelled"]
-FinishStatus = Literal["done", "error", "cancelled"]
+from app.vocabulary import MODEL_KINDS, OTHER_KIND, TOOL_KIND, FinishStatus, NodeStatus
 
-MODEL_KINDS = ("chat_model", "llm")
 PHASES = ("start", "stream", "end", "error")
 
 STREAM_ENDED_EARLY = "stream ended before this run finished"
@@ -32,8 +30,8 @@ class RunNode:
     run_id: str
     parent_id: str | None = None
     name: str = ""
-    kind: str = "other"
-    status: RunStatus = "running"
+    kind: str = OTHER_KIND
+    status: NodeStatus = "running"
     is_root: bool = False
     langgraph_node: str | None = None
     langgraph_step: int | None = None
@@ -126,7 +124,7 @@ class RunTree:
         """`run_id` and `started_at` come from the stream's `metadata` frame when there is one;
         otherwise they are taken from the root node and the first frame."""
         self.run_id = run_id
-        self.status: str = "running"
+        self.status: NodeStatus = "running"
         self.error: str | None = None
         self.started_at: float | None = started_at
         self.ended_at: float | None = None
@@ -185,7 +183,7 @@ class RunTree:
 
     def tool_runs(self) -> list[RunNode]:
         """Tool runs, in start order (one tool-call card each)."""
-        return [node for node in self._nodes.values() if node.kind == "tool"]
+        return [node for node in self._nodes.values() if node.kind == TOOL_KIND]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -323,7 +321,7 @@ class RunTree:
         name = event.get("name")
         if isinstance(name, str) and name:
             node.name = name
-        if kind != "other" or node.kind == "other":
+        if kind != OTHER_KIND or node.kind == OTHER_KIND:
             node.kind = kind
         tags = event.get("tags")
         if isinstance(tags, list):
@@ -340,7 +338,7 @@ class RunTree:
                 node.langgraph_step = step
 
     @staticmethod
-    def _close(node: RunNode, status: RunStatus, at: float) -> None:
+    def _close(node: RunNode, status: NodeStatus, at: float) -> None:
         """Close a running node (a closed node keeps its first outcome)."""
         if node.is_open:
             node.status = status
@@ -354,10 +352,10 @@ def parse_event_name(event: Any) -> tuple[str, str | None]:
     (`on_agent_start` -> ("agent", "start")); anything not of that shape -> ("other", None).
     """
     if not isinstance(event, str) or not event.startswith("on_"):
-        return "other", None
+        return OTHER_KIND, None
     kind, _, phase = event[3:].rpartition("_")
     if not kind or phase not in PHASES:
-        return "other", None
+        return OTHER_KIND, None
     return kind, phase
 
 

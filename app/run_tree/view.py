@@ -9,11 +9,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.run_tree.model import MODEL_KINDS, RunNode, RunTree
+from app.run_tree.model import RunNode, RunTree
+from app.vocabulary import CHAIN_KIND, MODEL_KINDS, RETRIEVER_KIND, TOOL_KIND
 
 PLUMBING_NAMES = frozenset({"ChannelWrite", "ChannelRead", "__start__", "_write", "_route"})
 PLUMBING_PREFIXES = ("Runnable", "ChannelWrite<", "ChannelRead<")
-NEVER_PLUMBING_KINDS = frozenset({*MODEL_KINDS, "tool", "retriever"})
+NEVER_PLUMBING_KINDS = frozenset({*MODEL_KINDS, TOOL_KIND, RETRIEVER_KIND})
 END_NODE = "__end__"
 
 MIN_BAR_PCT = 0.5
@@ -76,12 +77,12 @@ def is_plumbing(node: RunNode, tree: RunTree) -> bool:
 
 
 def _is_graph_node(node: RunNode) -> bool:
-    return node.kind == "chain" and node.name == node.langgraph_node
+    return node.kind == CHAIN_KIND and node.name == node.langgraph_node
 
 
 def _is_routing_function(node: RunNode, tree: RunTree) -> bool:
     parent = tree.get(node.parent_id) if node.parent_id else None
-    if node.kind != "chain" or parent is None or not _is_graph_node(parent):
+    if node.kind != CHAIN_KIND or parent is None or not _is_graph_node(parent):
         return False
     targets = node.outputs if isinstance(node.outputs, list) else [node.outputs]
     known = tree.graph_node_names | {END_NODE}

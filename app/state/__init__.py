@@ -1,5 +1,8 @@
-"""Reflex state: one class per concern."""
+"""Reflex state, one class per concern: the thread list (threads.py), the conversation and its
+runs (conversation.py), the run tree panel (tree_panel.py)."""
 
-from .chat import ChatState
+from .conversation import ConversationState
+from .threads import ThreadsState
+from .tree_panel import TreePanelState
 
-__all__ = ["ChatState"]
+__all__ = ["ConversationState", "ThreadsState", "TreePanelState"]

@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
-from app import testids
 from app.embedded_server import (
     DemoServer,
     free_port,
@@ -18,6 +17,7 @@ from app.embedded_server import (
 )
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.cut_proxy import CutProxy
+from tests.e2e.pages import open_app
 
 #: Sent by the app's backend as x-api-key; the demo server ignores it, the browser must never see it.
 API_KEY = "lg-e2e-secret-7f3a9c"
@@ -70,20 +70,3 @@ def chat(page: Page, app_url: str) -> Iterator[Page]:
     open_app(page, app_url)
     yield page
     assert not errors, f"the page raised: {errors}"
-
-
-def open_app(page: Page, url: str) -> None:
-    """Go to ``url`` and wait until the page's websocket is up."""
-    page.goto(url)
-    expect(page.locator("[data-hydrated='true']")).to_be_visible(timeout=30_000)
-
-
-def ask(page: Page, question: str) -> None:
-    page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
-    page.get_by_test_id(testids.SEND_BUTTON).click()
-
-
-def wait_for_status(page: Page, status: str, timeout: float = 30_000) -> None:
-    expect(page.get_by_test_id(testids.RUN_STATUS)).to_have_attribute(
-        "data-status", status, timeout=timeout
-    )

@@ -3,7 +3,7 @@
 from playwright.sync_api import Page, expect
 
 from app import testids
-from tests.e2e.conftest import ask, open_app, wait_for_status
+from tests.e2e.pages import ask, current_thread_id, messages, open_app, wait_for_status
 
 # Records, in the page itself, every text the streamed answer shows and every run status,
 # so the test sees each step however fast the stream is.
@@ -20,10 +20,6 @@ RECORD_STEPS = """() => {
   new MutationObserver(record).observe(document.body,
     {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
-
-
-def messages(page: Page, role: str):
-    return page.locator(f'[data-testid="{testids.MESSAGE}"][data-role="{role}"]')
 
 
 def test_answer_streams_in_token_by_token_and_status_goes_running_then_done(chat: Page):
@@ -51,9 +47,7 @@ def test_the_weather_tool_call_shows_as_a_card_between_the_two_model_answers(cha
     expect(card).to_contain_text("get_weather")
     card.locator("summary").click()
     expect(card).to_contain_text("60 degrees and foggy")
-    roles = chat.get_by_test_id(testids.MESSAGE).evaluate_all(
-        "nodes => nodes.map(n => n.dataset.role)"
-    )
+    roles = messages(chat).evaluate_all("nodes => nodes.map(n => n.dataset.role)")
     assert roles == ["user", "assistant", "tool", "assistant"], roles
 
 
@@ -69,7 +63,7 @@ def test_the_composer_is_disabled_while_a_run_streams_and_usable_after(chat: Pag
 def test_a_second_question_continues_the_same_thread(chat: Page):
     ask(chat, "What's the weather in SF?")
     wait_for_status(chat, "done")
-    thread_id = chat.get_by_test_id(testids.THREAD_ID).inner_text()
+    thread_id = current_thread_id(chat)
     assert thread_id not in ("", "new")
 
     ask(chat, "And the weather in Tokyo?")

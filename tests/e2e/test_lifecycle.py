@@ -6,31 +6,33 @@ from playwright.sync_api import Browser, Page, expect
 
 from app import testids
 from app.embedded_server import DemoServer
-from tests.e2e.conftest import API_KEY, ask, open_app, wait_for_status
+from tests.e2e.conftest import API_KEY
 from tests.e2e.cut_proxy import CutProxy
+from tests.e2e.pages import (
+    ask,
+    by_test_id,
+    current_thread_id,
+    messages,
+    open_app,
+    root_node,
+    tree_nodes,
+    wait_for_hydration,
+    wait_for_status,
+)
 
 # The demo model echoes `repeat:` text a word at a time (30 ms each): about 4.5 s here.
 SLOW_WORDS = " ".join(f"word{i}" for i in range(150))
 SLOW_QUESTION = f"repeat: {SLOW_WORDS}"
 
 
-def assistant(page: Page):
-    return page.locator(f'[data-testid="{testids.MESSAGE}"][data-role="assistant"]')
-
-
-def tree_nodes(page: Page, **attrs: str):
-    selector = f'[data-testid="{testids.TREE_NODE}"]'
-    return page.locator(selector + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items()))
-
-
 def wait_for_partial_answer(page: Page) -> None:
-    expect(assistant(page).last).to_contain_text("word5")
+    expect(messages(page, "assistant").last).to_contain_text("word5")
 
 
 def expect_complete_slow_answer(page: Page) -> None:
     wait_for_status(page, "done")
-    expect(assistant(page)).to_have_count(1)
-    expect(assistant(page)).to_have_text(SLOW_WORDS)
+    expect(messages(page, "assistant")).to_have_count(1)
+    expect(messages(page, "assistant")).to_have_text(SLOW_WORDS)
     expect(tree_nodes(page)).to_have_count(4)  # graph, agent, model, should_continue
     expect(tree_nodes(page, status="done")).to_have_count(4)
 
@@ -40,7 +42,7 @@ def test_reloading_mid_run_still_shows_the_full_answer_and_tree(chat: Page):
     wait_for_partial_answer(chat)
     assert "thread=" in chat.url
     chat.reload()
-    expect(chat.locator("[data-hydrated='true']")).to_be_visible()
+    wait_for_hydration(chat)
     expect_complete_slow_answer(chat)
 
 
@@ -50,7 +52,7 @@ def test_a_thread_link_opened_mid_run_rejoins_the_run(chat: Page, browser: Brows
     other = browser.new_context().new_page()  # a new session: nothing shared but the URL
     open_app(other, chat.url)
     expect(other.get_by_test_id(testids.THREAD_ID)).to_have_text(re.compile(r"\w{8}-"))
-    expect(other.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION])
+    expect(messages(other, "user")).to_have_text([SLOW_QUESTION])
     expect_complete_slow_answer(other)
     other.context.close()
 
@@ -72,34 +74,33 @@ def test_stop_cancels_the_run_and_keeps_the_partial_answer(chat: Page):
     chat.get_by_test_id(testids.STOP_BUTTON).click()
 
     wait_for_status(chat, "cancelled")
-    partial = assistant(chat).last.inner_text()
+    partial = messages(chat, "assistant").last.inner_text()
     assert SLOW_WORDS.startswith(partial.strip()) and len(partial) < len(SLOW_WORDS), partial
     expect(tree_nodes(chat, status="running")).to_have_count(0)
     expect(tree_nodes(chat, status="cancelled").first).to_be_visible()
 
     ask(chat, "What's the weather in SF?")
     wait_for_status(chat, "done")
-    expect(assistant(chat).last).to_contain_text("60 degrees and foggy")
+    expect(messages(chat, "assistant").last).to_contain_text("60 degrees and foggy")
 
 
 def test_threads_are_listed_and_reopened_from_the_server(chat: Page):
     ask(chat, "What's the weather in Paris?")
     wait_for_status(chat, "done")
-    first_thread = chat.get_by_test_id(testids.THREAD_ID).inner_text()
+    first_thread = current_thread_id(chat)
 
     chat.get_by_test_id(testids.NEW_THREAD).click()
     expect(chat.get_by_test_id(testids.THREAD_ID)).to_have_text("new")
-    expect(chat.get_by_test_id(testids.MESSAGE)).to_have_count(0)
+    expect(messages(chat)).to_have_count(0)
     ask(chat, "Hello there")
     wait_for_status(chat, "done")
 
-    item = chat.locator(f'[data-testid="{testids.THREAD_ITEM}"][data-thread-id="{first_thread}"]')
+    item = by_test_id(chat, testids.THREAD_ITEM, thread_id=first_thread)
     expect(item).to_contain_text("What's the weather in Paris?")
     item.click()
     expect(chat.get_by_test_id(testids.THREAD_ID)).to_have_text(first_thread)
-    roles = chat.get_by_test_id(testids.MESSAGE)
-    expect(roles).to_have_count(4)  # question, "let me check", tool card, answer
-    expect(assistant(chat).last).to_contain_text("Paris")
+    expect(messages(chat)).to_have_count(4)  # question, "let me check", tool card, answer
+    expect(messages(chat, "assistant").last).to_contain_text("Paris")
     assert f"thread={first_thread}" in chat.url
 
 
@@ -113,13 +114,13 @@ def test_a_server_crash_mid_run_is_reported_and_the_app_recovers(
 
     wait_for_status(chat, "error")
     expect(chat.get_by_test_id(testids.ERROR_BANNER)).to_contain_text("no longer knows this run")
-    expect(chat.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION])
-    expect(assistant(chat).last).to_contain_text("word5")  # the partial answer stays
+    expect(messages(chat, "user")).to_have_text([SLOW_QUESTION])
+    expect(messages(chat, "assistant").last).to_contain_text("word5")  # the partial answer stays
 
     chat.get_by_test_id(testids.RETRY_BUTTON).click()  # the same question, on the new server
     wait_for_status(chat, "done")
-    expect(chat.locator('[data-role="user"]')).to_have_text([SLOW_QUESTION, SLOW_QUESTION])
-    expect(assistant(chat).last).to_have_text(SLOW_WORDS)
+    expect(messages(chat, "user")).to_have_text([SLOW_QUESTION, SLOW_QUESTION])
+    expect(messages(chat, "assistant").last).to_have_text(SLOW_WORDS)
     expect(chat.get_by_text("starts a new thread")).to_be_visible()
 
 
@@ -129,7 +130,7 @@ def test_html_and_scripts_in_model_output_stay_inert_text(chat: Page):
     ask(chat, f"repeat: {payload}")
     wait_for_status(chat, "done")
 
-    answer = assistant(chat).last
+    answer = messages(chat, "assistant").last
     expect(answer).to_contain_text('<img src=x onerror="window.__pwned=1">')
     expect(answer).to_contain_text("<script>window.__pwned=2</script>")
     expect(answer.locator("strong")).to_have_text("bold")  # markdown still renders
@@ -141,7 +142,7 @@ def test_the_api_key_never_reaches_the_browser(chat: Page):
     frames: list[str] = []
     chat.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
     chat.reload()
-    expect(chat.locator("[data-hydrated='true']")).to_be_visible()
+    wait_for_hydration(chat)
     ask(chat, "What's the weather in SF?")
     wait_for_status(chat, "done")
 
@@ -155,7 +156,7 @@ def test_an_oversized_message_is_refused_and_kept_in_the_box(chat: Page):
     ask(chat, huge)
     wait_for_status(chat, "error")
     expect(chat.get_by_test_id(testids.ERROR_BANNER)).to_contain_text("the limit is 100,000")
-    expect(chat.get_by_test_id(testids.MESSAGE)).to_have_count(0)
+    expect(messages(chat)).to_have_count(0)
     expect(chat.get_by_test_id(testids.COMPOSER_INPUT)).to_have_value(huge)
 
     ask(chat, "What's the weather in SF?")
@@ -173,8 +174,8 @@ def test_twenty_sessions_at_once_each_see_only_their_own_answer(app_url: str, br
     for n, page in enumerate(sessions):
         wait_for_status(page, "done", timeout=120_000)
         expected = f"session {n} says " + " ".join(f"s{n}w{i}" for i in range(20))
-        expect(assistant(page)).to_have_text([expected])
-        expect(tree_nodes(page, **{"parent-id": ""})).to_have_count(1)
+        expect(messages(page, "assistant")).to_have_text([expected])
+        expect(root_node(page)).to_have_count(1)
         expect(tree_nodes(page, status="done")).to_have_count(4)
     for page in sessions:
         page.context.close()

@@ -9,7 +9,17 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from app import testids
-from tests.e2e.conftest import ask, open_app, wait_for_status
+from tests.e2e.pages import (
+    ask,
+    current_thread_id,
+    messages,
+    open_app,
+    pick_graph,
+    root_node,
+    run_id_of,
+    tree_nodes,
+    wait_for_status,
+)
 from tests.scale.conftest import API_KEY, ASSISTANT_ID, RunningApp
 
 SESSIONS = 20
@@ -20,11 +30,6 @@ def answer_for(n: int) -> str:
     return f"session {n}: " + " ".join(f"s{n}w{i}" for i in range(WORDS))
 
 
-def nodes(page: Page, **attrs: str):
-    selector = f'[data-testid="{testids.TREE_NODE}"]'
-    return page.locator(selector + "".join(f'[data-{k}="{v}"]' for k, v in attrs.items()))
-
-
 def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run_without_the_key(
     scaled_app: RunningApp, page: Page
 ):
@@ -33,12 +38,12 @@ def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run
     ask(page, "What's the weather in SF?")
     wait_for_status(page, "done")
 
-    root = nodes(page, **{"parent-id": ""})
+    root = root_node(page)
     expect(root).to_have_attribute("data-name", ASSISTANT_ID)
-    expect(page.locator('[data-role="assistant"]').last).to_contain_text("60 degrees and foggy")
+    expect(messages(page, "assistant").last).to_contain_text("60 degrees and foggy")
 
-    thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
-    run_id = root.get_attribute("data-run-id")
+    thread_id = current_thread_id(page)
+    run_id = run_id_of(root)
     finished = [
         line
         for line in scaled_app.log_lines()
@@ -61,11 +66,11 @@ def test_twenty_sessions_survive_a_worker_killed_mid_run(scaled_app: RunningApp,
     for _ in range(SESSIONS):
         page = browser.new_context().new_page()
         open_app(page, scaled_app.url)
-        page.get_by_test_id(testids.ASSISTANT_PICKER).select_option("agent")
+        pick_graph(page, "agent")
         pages.append(page)
     for n, page in enumerate(pages):
         ask(page, f"repeat: {answer_for(n)}")
-    expect(pages[-1].locator('[data-role="assistant"]')).to_contain_text("w5", timeout=60_000)
+    expect(messages(pages[-1], "assistant")).to_contain_text("w5", timeout=60_000)
 
     worker, connections = scaled_app.busiest_worker()
     assert connections > 0
@@ -75,16 +80,14 @@ def test_twenty_sessions_survive_a_worker_killed_mid_run(scaled_app: RunningApp,
         # A session whose question had not reached the server yet gets it back with a Retry
         # button (there is no run to rejoin): a person would click it, and so does this test.
         retry = page.get_by_test_id(testids.RETRY_BUTTON)
-        expect(page.get_by_test_id(testids.RUN_STATUS)).to_have_attribute(
-            "data-status", re.compile("^(done|error)$"), timeout=120_000
-        )
+        wait_for_status(page, re.compile("^(done|error)$"), timeout=120_000)
         if retry.is_visible():
             expect(page.get_by_test_id(testids.ERROR_BANNER)).to_contain_text("send it again")
             retry.click()
         wait_for_status(page, "done", timeout=120_000)
-        expect(page.locator('[data-role="assistant"]')).to_have_text([answer_for(n)])
-        expect(page.locator('[data-role="user"]')).to_have_count(1)
-        expect(nodes(page, **{"parent-id": ""})).to_have_count(1)
-        expect(nodes(page, status="done")).to_have_count(4)
+        expect(messages(page, "assistant")).to_have_text([answer_for(n)])
+        expect(messages(page, "user")).to_have_count(1)
+        expect(root_node(page)).to_have_count(1)
+        expect(tree_nodes(page, status="done")).to_have_count(4)
     for page in pages:
         page.context.close()

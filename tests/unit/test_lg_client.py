@@ -1,8 +1,6 @@
 """The LangGraph client against recorded real streams and a fake server that misbehaves."""
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -17,52 +15,25 @@ from app.lg_client import (
     StreamPart,
     UnprocessableEntityError,
 )
-from tests.unit.conftest import RECORDINGS
-
-SSE_HEADERS = {"content-type": "text/event-stream; charset=utf-8"}
-INPUT = {"messages": [{"role": "human", "content": "What's the weather in SF?"}]}
-
-
-class ChunkedStream(httpx.AsyncByteStream):
-    """Sends ``chunks`` one by one, then optionally fails as a dropped connection does."""
-
-    def __init__(self, chunks: list[bytes], fail_with: Exception | None = None) -> None:
-        self.chunks, self.fail_with = chunks, fail_with
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        for chunk in self.chunks:
-            yield chunk
-        if self.fail_with:
-            raise self.fail_with
-
-
-def client_for(handler: Callable[[httpx.Request], httpx.Response]) -> LangGraphClient:
-    return LangGraphClient("http://lg.test", transport=httpx.MockTransport(handler))
-
-
-def stream_parts(handler: Callable[[httpx.Request], httpx.Response]) -> list[StreamPart]:
-    async def collect() -> list[StreamPart]:
-        async with client_for(handler) as client:
-            return [part async for part in client.stream_run("t1", "agent", INPUT)]
-
-    return asyncio.run(collect())
-
-
-def sse_response(*chunks: bytes, fail_with: Exception | None = None) -> Callable:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(
-            200, headers=SSE_HEADERS, stream=ChunkedStream(list(chunks), fail_with)
-        )
-
-    return handler
-
-
-def recording(name: str) -> bytes:
-    return (RECORDINGS / name).read_bytes()
+from tests.unit.sse import (
+    QUESTION,
+    SSE_HEADERS,
+    Handler,
+    acollect,
+    client_for,
+    comment,
+    frame,
+    recorded_parts,
+    recording,
+    run_sync,
+    sse_response,
+    sse_stream_response,
+    stream_parts,
+)
 
 
 def test_a_recorded_run_streams_metadata_then_events_then_one_end():
-    parts = stream_parts(sse_response(recording("weather.sse")))
+    parts = recorded_parts("weather")
 
     assert parts[0].event == "metadata"
     assert parts[0].data["run_id"]
@@ -76,16 +47,14 @@ def test_a_recorded_run_streams_metadata_then_events_then_one_end():
 
 
 def test_frames_split_across_network_chunks_decode_the_same():
-    raw = recording("weather.sse")
-    whole = stream_parts(sse_response(raw))
+    raw = recording("weather")
+    whole = recorded_parts("weather")
     pieces = [raw[i : i + 7] for i in range(0, len(raw), 7)]
     assert stream_parts(sse_response(*pieces)) == whole
 
 
 def test_the_older_servers_end_frame_ends_the_stream_once():
-    parts = stream_parts(
-        sse_response(recording("seed_legacy.sse") + b"event: events\ndata: {}\n\n")
-    )
+    parts = stream_parts(sse_response(recording("seed_legacy") + frame("events", {}, crlf=False)))
 
     assert parts[-1] == StreamPart("end", None)
     assert [p.event for p in parts].count("end") == 1
@@ -93,12 +62,12 @@ def test_the_older_servers_end_frame_ends_the_stream_once():
 
 
 def test_resumable_frames_carry_their_event_ids():
-    parts = stream_parts(sse_response(recording("resumable.sse")))
+    parts = recorded_parts("resumable")
     assert all(p.id for p in parts if p.event != "end")
 
 
 def test_an_error_frame_is_yielded_with_the_servers_error_and_message():
-    parts = stream_parts(sse_response(recording("failing.sse")))
+    parts = recorded_parts("failing")
     errors = [p for p in parts if p.event == "error"]
     assert len(errors) == 1
     assert errors[0].data["error"] == "ValueError"
@@ -109,11 +78,11 @@ def test_an_error_frame_is_yielded_with_the_servers_error_and_message():
 def test_malformed_json_is_skipped_with_a_note_and_the_stream_goes_on():
     parts = stream_parts(
         sse_response(
-            b'event: metadata\r\ndata: {"run_id": "r1"}\r\n\r\n',
-            b"event: events\r\ndata: {not json\r\n\r\n",
-            b"event: surprise\r\ndata: [1, 2]\r\n\r\n",
-            b": heartbeat\r\n\r\n",
-            b'event: events\r\ndata: {"event": "on_chain_start", "run_id": "r1"}\r\n\r\n',
+            frame("metadata", {"run_id": "r1"}),
+            frame("events", b"{not json"),
+            frame("surprise", [1, 2]),
+            comment("heartbeat"),
+            frame("events", {"event": "on_chain_start", "run_id": "r1"}),
         )
     )
     assert [p.event for p in parts] == ["metadata", "malformed", "surprise", "events", "end"]
@@ -123,18 +92,13 @@ def test_malformed_json_is_skipped_with_a_note_and_the_stream_goes_on():
 
 def test_a_connection_cut_mid_stream_raises_stream_interrupted_after_what_arrived():
     received: list[StreamPart] = []
-
-    async def collect() -> None:
-        handler = sse_response(
-            b'event: metadata\r\ndata: {"run_id": "r1"}\r\n\r\n',
-            fail_with=httpx.RemoteProtocolError("peer closed connection"),
-        )
-        async with client_for(handler) as client:
-            async for part in client.stream_run("t1", "agent", INPUT):
-                received.append(part)
+    handler = sse_response(
+        frame("metadata", {"run_id": "r1"}),
+        fail_with=httpx.RemoteProtocolError("peer closed connection"),
+    )
 
     with pytest.raises(StreamInterruptedError, match="dropped"):
-        asyncio.run(collect())
+        stream_parts(handler, into=received)
     assert [p.event for p in received] == ["metadata"]
 
 
@@ -181,7 +145,7 @@ def test_an_unreachable_server_raises_a_readable_error():
     with pytest.raises(
         ServerUnreachableError, match="Could not reach the LangGraph server at http://127.0.0.1:9"
     ):
-        asyncio.run(call())
+        run_sync(call())
 
 
 def test_the_api_key_and_extra_headers_go_on_every_request():
@@ -192,13 +156,10 @@ def test_the_api_key_and_extra_headers_go_on_every_request():
         return httpx.Response(200, json={"thread_id": "t1"})
 
     async def call() -> None:
-        transport = httpx.MockTransport(handler)
-        async with LangGraphClient(
-            "http://lg.test", api_key="sk-secret", headers={"X-Gateway": "g1"}, transport=transport
-        ) as client:
+        async with client_for(handler, api_key="sk-secret", headers={"X-Gateway": "g1"}) as client:
             await client.create_thread()
 
-    asyncio.run(call())
+    run_sync(call())
     assert seen[0].headers["x-api-key"] == "sk-secret"
     assert seen[0].headers["x-gateway"] == "g1"
 
@@ -212,25 +173,26 @@ def test_a_run_is_requested_with_stream_mode_events():
         return httpx.Response(200, headers=SSE_HEADERS, text="")
 
     assert stream_parts(handler) == [StreamPart("end", None)]
-    assert bodies == [{"assistant_id": "agent", "input": INPUT, "stream_mode": "events"}]
+    assert bodies == [{"assistant_id": "agent", "input": QUESTION, "stream_mode": "events"}]
 
 
-def frame(event: str, data: object, event_id: str) -> bytes:
-    return f"id: {event_id}\r\nevent: {event}\r\ndata: {json.dumps(data)}\r\n\r\n".encode()
-
-
-RUN_FRAMES = [frame("metadata", {"run_id": "r1"}, "1-0")] + [
-    frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, "2-0") for n in range(5)
+RUN_FRAMES = [frame("metadata", {"run_id": "r1"}, id="1-0")] + [
+    frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id="2-0")
+    for n in range(5)
 ]
 
 
-def reconnecting_parts(handler: Callable, retry_delays=(0.0, 0.0)) -> list[StreamPart]:
+def reconnecting_parts(
+    handler: Handler, retry_delays=(0.0, 0.0), into: list[StreamPart] | None = None
+) -> list[StreamPart]:
     async def collect() -> list[StreamPart]:
         async with client_for(handler) as client:
-            stream = client.stream_run_reconnecting("t1", "agent", INPUT, retry_delays=retry_delays)
-            return [part async for part in stream]
+            stream = client.stream_run_reconnecting(
+                "t1", "agent", QUESTION, retry_delays=retry_delays
+            )
+            return await acollect(stream, into)
 
-    return asyncio.run(collect())
+    return run_sync(collect())
 
 
 def test_a_dropped_stream_is_rejoined_and_every_event_is_yielded_exactly_once():
@@ -239,14 +201,12 @@ def test_a_dropped_stream_is_rejoined_and_every_event_is_yielded_exactly_once():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             assert json.loads(request.content)["stream_resumable"] is True
-            return httpx.Response(
-                200,
-                headers=SSE_HEADERS,
-                stream=ChunkedStream(RUN_FRAMES[:3], httpx.ReadError("connection reset")),
+            return sse_stream_response(
+                *RUN_FRAMES[:3], fail_with=httpx.ReadError("connection reset")
             )
         if request.url.path.endswith("/stream"):
             joins.append(request)
-            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES))
+            return sse_stream_response(*RUN_FRAMES)
         return httpx.Response(200, json={"run_id": "r1", "status": "success"})
 
     parts = reconnecting_parts(handler)
@@ -264,9 +224,9 @@ def test_a_stream_that_closes_while_the_run_is_still_going_is_rejoined():
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES[:2]))
+            return sse_stream_response(*RUN_FRAMES[:2])
         if request.url.path.endswith("/stream"):
-            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES))
+            return sse_stream_response(*RUN_FRAMES)
         return httpx.Response(200, json={"run_id": "r1", "status": next(statuses)})
 
     parts = reconnecting_parts(handler)
@@ -277,32 +237,19 @@ def test_a_stream_that_closes_while_the_run_is_still_going_is_rejoined():
 def test_rejoining_gives_up_after_its_tries_with_the_last_error():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return httpx.Response(
-                200,
-                headers=SSE_HEADERS,
-                stream=ChunkedStream(RUN_FRAMES[:1], httpx.ReadError("reset")),
-            )
+            return sse_stream_response(RUN_FRAMES[0], fail_with=httpx.ReadError("reset"))
         raise httpx.ConnectError("connection refused")
 
     received: list[StreamPart] = []
-
-    async def collect() -> None:
-        async with client_for(handler) as client:
-            stream = client.stream_run_reconnecting("t1", "agent", INPUT, retry_delays=(0, 0, 0))
-            async for part in stream:
-                received.append(part)
-
     with pytest.raises(ServerUnreachableError):
-        asyncio.run(collect())
+        reconnecting_parts(handler, retry_delays=(0, 0, 0), into=received)
     assert [p.event for p in received] == ["metadata"] + ["reconnecting"] * 3
 
 
 def test_a_lost_run_raises_not_found_when_rejoined():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return httpx.Response(
-                200, headers=SSE_HEADERS, stream=ChunkedStream(RUN_FRAMES[:2], httpx.ReadError("x"))
-            )
+            return sse_stream_response(*RUN_FRAMES[:2], fail_with=httpx.ReadError("x"))
         return httpx.Response(404, json={"detail": "Thread not found"})
 
     with pytest.raises(NotFoundError):
@@ -314,12 +261,12 @@ def test_a_joined_stream_drops_the_duplicate_where_replay_meets_live_events():
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/stream"):
-            return httpx.Response(200, headers=SSE_HEADERS, stream=ChunkedStream(duplicated))
+            return sse_stream_response(*duplicated)
         return httpx.Response(200, json={"run_id": "r1", "status": "success"})
 
     async def collect() -> list[StreamPart]:
         async with client_for(handler) as client:
-            return [part async for part in client.join_run_reconnecting("t1", "r1")]
+            return await acollect(client.join_run_reconnecting("t1", "r1"))
 
-    parts = asyncio.run(collect())
+    parts = run_sync(collect())
     assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]

@@ -3,7 +3,6 @@
 The real LangGraph server cannot be made to send garbage or hang up mid-frame, so this one does.
 """
 
-import asyncio
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,14 +10,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from app.lg_client import (
-    LangGraphClient,
     ServerUnreachableError,
     StreamInterruptedError,
     StreamPart,
     UnprocessableEntityError,
 )
+from tests.unit.sse import frame, stream_parts
 
-METADATA = b'event: metadata\r\ndata: {"run_id": "r1"}\r\n\r\n'
+METADATA = frame("metadata", {"run_id": "r1"})
 #: What the fake server does per request path: (status, content type, body, hang up early).
 BEHAVIOURS = {
     "/threads/garbage/runs/stream": (
@@ -68,12 +67,7 @@ def fake_url() -> Iterator[str]:
 
 
 def stream(url: str, thread_id: str, received: list[StreamPart]) -> None:
-    async def collect() -> None:
-        async with LangGraphClient(url) as client:
-            async for part in client.stream_run(thread_id, "agent", {"messages": []}):
-                received.append(part)
-
-    asyncio.run(collect())
+    stream_parts(url, thread_id=thread_id, input={"messages": []}, into=received)
 
 
 def test_garbage_frames_become_notes_and_the_stream_still_ends(fake_url: str):

@@ -4,32 +4,33 @@ import json
 
 import pytest
 
+from app.lg_client import StreamPart
 from app.run_tree import RunTree, build_rows, content_text, flatten_rows, is_plumbing
+from tests.unit.sse import recorded_parts
 
 FRAME_GAP = 0.001  # seconds between two recorded frames, as if they arrived at a steady pace
 
 
-def tree_from(frames):
-    """Replay frames the way the app does: metadata, events, then error/end/EOF -> finish."""
+def tree_from(parts: list[StreamPart]) -> RunTree:
+    """Replay parts as the app does: metadata starts the tree, events grow it, error/end end it."""
     tree = RunTree()
     at = 0.0
-    for event, data in frames:
+    for part in parts:
         at += FRAME_GAP
-        if event == "metadata":
-            tree = RunTree(run_id=data["run_id"], started_at=at)
-        elif event == "events":
-            tree.apply(data, at)
-        elif event == "error":
-            tree.finish("error", f"{data['error']}: {data['message']}", at=at)
-        elif event == "end":
-            tree.finish("done", at=at)
-    tree.finish("done")  # EOF: ignored if an error or end frame already finished the run
+        if part.event == "metadata":
+            tree = RunTree(run_id=part.data["run_id"], started_at=at)
+        elif part.event == "events":
+            tree.apply(part.data, at)
+        elif part.event == "error":
+            tree.finish("error", f"{part.data['error']}: {part.data['message']}", at=at)
+        elif part.event == "end":
+            tree.finish("done", at=at)  # ignored if an error part already finished the run
     return tree
 
 
-@pytest.fixture
-def replay(load_events):
-    return lambda name: tree_from(load_events(name))
+def replay(name: str) -> RunTree:
+    """The run tree of ``tests/recordings/<name>.sse`` as the real client decodes it."""
+    return tree_from(recorded_parts(name))
 
 
 def names(nodes):
@@ -45,22 +46,23 @@ def ancestors(tree, node):
     return chain
 
 
-# -- the SSE reader -------------------------------------------------------------------------
+# -- the recordings as the client decodes them --------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["weather", "resumable", "seed_legacy"])
-def test_recordings_split_into_metadata_first_then_events_frames(load_events, name):
-    frames = load_events(name)
-    assert frames[0][0] == "metadata"
-    assert {event for event, _ in frames[1:]} <= {"events", "end"}
-    assert all(isinstance(data, dict) for event, data in frames if event == "events")
+def test_recordings_decode_to_metadata_first_then_events_then_one_end(name):
+    parts = recorded_parts(name)
+    assert parts[0].event == "metadata"
+    assert [part.event for part in parts[1:-1]] == ["events"] * (len(parts) - 2)
+    assert parts[-1] == StreamPart("end", None)
+    assert all(isinstance(part.data, dict) for part in parts[1:-1])
 
 
 # -- weather: agent -> tool -> agent ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", ["weather", "weather_second_turn", "resumable"])
-def test_weather_runs_have_agent_tool_agent_under_the_root_all_done(replay, name):
+def test_weather_runs_have_agent_tool_agent_under_the_root_all_done(name):
     tree = replay(name)
     root = tree.root
     assert tree.roots() == [root]
@@ -69,7 +71,7 @@ def test_weather_runs_have_agent_tool_agent_under_the_root_all_done(replay, name
     assert (tree.status, tree.error) == ("done", None)
 
 
-def test_the_weather_root_is_told_by_parent_ids_though_it_is_named_like_a_node(replay):
+def test_the_weather_root_is_told_by_parent_ids_though_it_is_named_like_a_node():
     tree = replay("weather")
     root = tree.root
     assert root.name == "agent"
@@ -77,7 +79,7 @@ def test_the_weather_root_is_told_by_parent_ids_though_it_is_named_like_a_node(r
     assert [node.run_id for node in tree.nodes if node.is_root] == [root.run_id]
 
 
-def test_each_weather_agent_node_holds_a_model_call_then_should_continue(replay):
+def test_each_weather_agent_node_holds_a_model_call_then_should_continue():
     tree = replay("weather")
     agents = [n for n in tree.children(tree.run_id) if n.name == "agent"]
     routes = []
@@ -89,7 +91,7 @@ def test_each_weather_agent_node_holds_a_model_call_then_should_continue(replay)
     assert routes == ["tool", "__end__"]
 
 
-def test_the_weather_tool_node_holds_the_tool_run(replay):
+def test_the_weather_tool_node_holds_the_tool_run():
     tree = replay("weather")
     tool_node = next(n for n in tree.children(tree.run_id) if n.name == "tool")
     [tool_run] = tree.children(tool_node.run_id)
@@ -99,7 +101,7 @@ def test_the_weather_tool_node_holds_the_tool_run(replay):
     assert tool_run.output_text
 
 
-def test_weather_model_runs_streamed_text_equals_their_final_messages(replay):
+def test_weather_model_runs_streamed_text_equals_their_final_messages():
     tree = replay("weather")
     models = tree.model_runs()
     assert len(models) == 2
@@ -110,7 +112,7 @@ def test_weather_model_runs_streamed_text_equals_their_final_messages(replay):
     assert models[-1].streamed_text == content_text(final_messages[-1])
 
 
-def test_weather_tool_call_chunks_merge_into_the_models_tool_call(replay):
+def test_weather_tool_call_chunks_merge_into_the_models_tool_call():
     model = replay("weather").model_runs()[0]
     [call] = model.tool_call_chunks
     [expected] = model.outputs["tool_calls"]
@@ -118,13 +120,13 @@ def test_weather_tool_call_chunks_merge_into_the_models_tool_call(replay):
     assert json.loads(call["args"]) == expected["args"]
 
 
-def test_the_weather_graph_nodes_carry_their_langgraph_steps(replay):
+def test_the_weather_graph_nodes_carry_their_langgraph_steps():
     tree = replay("weather")
     steps = [(n.name, n.langgraph_step) for n in tree.children(tree.run_id)]
     assert steps == [("agent", 1), ("tool", 2), ("agent", 3)]
 
 
-def test_only_should_continue_is_plumbing_in_the_weather_run(replay):
+def test_only_should_continue_is_plumbing_in_the_weather_run():
     tree = replay("weather")
     assert {n.name for n in tree.nodes if is_plumbing(n, tree)} == {"should_continue"}
     shown = flatten_rows(build_rows(tree, now=1e9, hide_plumbing=True))
@@ -132,15 +134,17 @@ def test_only_should_continue_is_plumbing_in_the_weather_run(replay):
     assert "should_continue" not in [row.name for row in shown]
 
 
-def test_weather_waterfall_bars_stay_within_the_run(replay):
+def test_weather_waterfall_bars_stay_within_the_run():
     for row in flatten_rows(build_rows(replay("weather"), now=1e9)):
         assert 0 <= row.offset_pct and row.offset_pct + row.width_pct <= 100.0 + 1e-9
 
 
-def test_the_weather_run_applied_backwards_links_every_node_the_same(load_events):
-    frames = load_events("weather")
-    forwards = tree_from(frames)
-    backwards = tree_from([frames[0], *reversed(frames[1:])])
+def test_the_weather_run_applied_backwards_links_every_node_the_same():
+    parts = recorded_parts("weather")
+    metadata, events, end = parts[0], parts[1:-1], parts[-1]
+    assert (metadata.event, end.event) == ("metadata", "end")
+    forwards = tree_from(parts)
+    backwards = tree_from([metadata, *reversed(events), end])
     assert {n.run_id: n.parent_id for n in backwards.nodes} == {
         n.run_id: n.parent_id for n in forwards.nodes
     }
@@ -148,7 +152,7 @@ def test_the_weather_run_applied_backwards_links_every_node_the_same(load_events
     assert {node.status for node in backwards.nodes} == {"done"}
 
 
-def test_two_runs_of_one_thread_are_separate_trees(replay):
+def test_two_runs_of_one_thread_are_separate_trees():
     first, second = replay("weather"), replay("weather_second_turn")
     assert first.run_id != second.run_id
     assert not {n.run_id for n in first.nodes} & {n.run_id for n in second.nodes}
@@ -158,19 +162,19 @@ def test_two_runs_of_one_thread_are_separate_trees(replay):
 # -- nested subgraphs ---------------------------------------------------------------------------
 
 
-def test_nested_runs_are_at_least_three_levels_deep(replay):
+def test_nested_runs_are_at_least_three_levels_deep():
     rows = flatten_rows(build_rows(replay("nested"), now=1e9))
     assert max(row.depth for row in rows) >= 3
 
 
-def test_a_nested_tool_run_sits_under_the_subgraph_and_its_node(replay):
+def test_a_nested_tool_run_sits_under_the_subgraph_and_its_node():
     tree = replay("nested")
     [tool_run] = tree.tool_runs()
     assert ancestors(tree, tool_run) == ["nested", "research", "LangGraph", "tool"]
     assert tool_run.status == "done"
 
 
-def test_a_nested_subgraph_run_is_not_plumbing(replay):
+def test_a_nested_subgraph_run_is_not_plumbing():
     tree = replay("nested")
     subgraph = next(n for n in tree.nodes if n.name == "LangGraph")
     assert not is_plumbing(subgraph, tree)
@@ -180,7 +184,7 @@ def test_a_nested_subgraph_run_is_not_plumbing(replay):
 # -- a failing node -----------------------------------------------------------------------------
 
 
-def test_the_failing_node_ends_error_with_the_servers_message(replay):
+def test_the_failing_node_ends_error_with_the_servers_message():
     tree = replay("failing")
     failing = next(n for n in tree.nodes if n.name == "flaky_tool")
     assert failing.status == "error"
@@ -189,14 +193,14 @@ def test_the_failing_node_ends_error_with_the_servers_message(replay):
     assert (tree.status, tree.error) == ("error", failing.error)
 
 
-def test_runs_that_finished_before_the_failure_stay_done(replay):
+def test_runs_that_finished_before_the_failure_stay_done():
     tree = replay("failing")
     agent = next(n for n in tree.nodes if n.name == "agent")
     assert agent.status == "done"
     assert [m.status for m in tree.model_runs()] == ["done"]
 
 
-def test_the_text_streamed_before_the_failure_is_kept(replay):
+def test_the_text_streamed_before_the_failure_is_kept():
     [model] = replay("failing").model_runs()
     assert model.streamed_text
     assert model.streamed_text == content_text(model.outputs)
@@ -205,7 +209,7 @@ def test_the_text_streamed_before_the_failure_is_kept(replay):
 # -- the older server (seed document shape) -----------------------------------------------------
 
 
-def test_the_legacy_run_has_the_same_shape_under_a_root_named_langgraph(replay):
+def test_the_legacy_run_has_the_same_shape_under_a_root_named_langgraph():
     tree = replay("seed_legacy")
     assert (tree.root.name, tree.root.run_id) == ("LangGraph", tree.run_id)
     [agent] = tree.children(tree.run_id)
@@ -218,13 +222,13 @@ def test_the_legacy_run_has_the_same_shape_under_a_root_named_langgraph(replay):
     assert tree.status == "done"
 
 
-def test_the_legacy_agent_node_gets_its_inputs_from_the_end_frame(replay):
+def test_the_legacy_agent_node_gets_its_inputs_from_the_end_frame():
     tree = replay("seed_legacy")
     [agent] = tree.children(tree.run_id)
     assert agent.inputs is not None
 
 
-def test_the_legacy_model_streamed_text_equals_its_final_message(replay):
+def test_the_legacy_model_streamed_text_equals_its_final_message():
     [model] = replay("seed_legacy").model_runs()
     assert model.streamed_text == content_text(model.outputs)
     assert model.chunk_count == 3

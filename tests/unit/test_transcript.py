@@ -4,14 +4,13 @@ import time
 
 from app.run_tree import RunTree
 from app.transcript import run_messages, thread_messages, thread_title
-from tests.unit.conftest import RECORDINGS, read_sse_frames
+from tests.unit.sse import recorded_events
 
 
 def weather_tree() -> RunTree:
     tree = RunTree()
-    for event, data in read_sse_frames((RECORDINGS / "weather.sse").read_bytes()):
-        if event == "events":
-            tree.apply(data, time.monotonic())
+    for data in recorded_events("weather"):
+        tree.apply(data, time.monotonic())
     tree.finish("done")
     return tree
 

@@ -1,0 +1,46 @@
+"""The LangGraph deployment this worker process talks to: its settings, read once, and one
+HTTP client shared by every session and run of the process (connections are reused).
+
+No Reflex import; ``app.app`` closes the client when the app shuts down (``lifespan``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from app.lg_client import LangGraphClient
+from app.settings import Settings, load_settings
+
+_settings: Settings | None = None
+_client: LangGraphClient | None = None
+
+
+def settings() -> Settings:
+    """The deployment's settings from the environment; raises ``SettingsError`` when they
+    cannot be used (the page says so; nothing is cached until they can)."""
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def client() -> LangGraphClient:
+    """The process's client for the deployment, created on first use."""
+    global _client
+    if _client is None:
+        config = settings()
+        _client = LangGraphClient(config.api_url, api_key=config.api_key, headers=config.headers)
+    return _client
+
+
+@asynccontextmanager
+async def lifespan() -> AsyncIterator[None]:
+    """Close the shared client (and its open streams) when the app stops."""
+    global _client
+    try:
+        yield
+    finally:
+        if _client is not None:
+            await _client.aclose()
+            _client = None

@@ -1,0 +1,375 @@
+"""The conversation of one browser tab: its thread, messages, composer, run status and errors,
+and the background tasks that start, rejoin, follow and stop its runs.
+
+A run's stream is followed by ``app.run_follower.follow`` (pure); this class decides what its
+updates mean for the page: it assigns what ``app.run_view.view_run`` computes, honours Stop, and
+steps aside when a newer follower took over the run."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import reflex as rx
+from reflex.event import EventSpec
+
+from app import deployment
+from app.error_text import error_text
+from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
+from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
+from app.run_tree import RunTree
+from app.run_view import LiveText, view_run
+from app.settings import SettingsError
+from app.state.page_scripts import reset_live_text, show_thread_in_url, write_live_text
+from app.state.threads import ThreadsState
+from app.state.tree_panel import TreePanelState
+from app.transcript import ChatMessage, thread_messages, title_from
+from app.vocabulary import ChatStatus
+
+log = logging.getLogger(__name__)
+
+#: A run whose follower has been silent this long is rejoined by another (check_run_alive).
+STALE_SECONDS = 8.0
+MAX_QUESTION_BYTES = 100_000
+COMPOSER_ID = "composer"
+
+OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
+
+
+class ConversationState(rx.State):
+    """One browser tab's conversation with the deployment."""
+
+    messages: list[ChatMessage] = []
+    # The answer being streamed is not a var (Reflex would re-send all of it on every flush):
+    # the page's script receives only its new text, into the bubble of this model run.
+    streaming_run_id: str = ""
+    status: ChatStatus = "idle"
+    error_message: str = ""
+    stream_notes: list[str] = []
+    thread_id: str = ""
+    run_id: str = ""
+    # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
+    # that, the new session still knows the question and offers to send it again.
+    pending_question: str = rx.SessionStorage("", name="pending_question")
+
+    _question: str = ""
+    _live: LiveText = LiveText()
+    # A thread's saved conversation while its latest run is replayed (open_thread).
+    _saved_messages: list[ChatMessage] = []
+    _stop_requested: bool = False
+    # The task following the current run, and when it last showed signs of life: a page
+    # notices a follower that died with its worker and starts another (check_run_alive).
+    _follower: str = ""
+    _heartbeat_at: float = 0.0
+
+    @rx.var
+    def is_running(self) -> bool:
+        return self.status == "running"
+
+    @rx.var
+    def can_retry(self) -> bool:
+        return self.status == "error" and self._question != ""
+
+    # page load and threads
+
+    @rx.event(background=True)
+    async def handle_page_load(self):
+        """Load the graphs and threads; open the thread named in the URL, if any."""
+        async with self:
+            wanted = self.router.url.query_parameters.get("thread", "")
+            current, running, live = self.thread_id, self.status == "running", self._live
+        if running and live.run_id:
+            yield reset_live_text(live)  # a reload mid-answer: the text so far
+        try:
+            client, default_assistant_id = deployment.client(), deployment.settings().assistant_id
+            assistants = await client.search_assistants()
+            threads = await client.search_threads()
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.error_message = error_text(exc)
+            return
+        async with self:
+            listing = await self.get_state(ThreadsState)
+            listing.show_deployment(assistants, threads, default_assistant_id)
+        if wanted and wanted != current and not running:
+            yield ConversationState.open_thread(wanted)
+
+    @rx.event(background=True)
+    async def open_thread(self, thread_id: str):
+        """Show a thread's conversation and replay its latest run (going or over) for the tree.
+
+        This is also how a session comes back after its worker died: a new session opens the
+        thread named in the URL."""
+        async with self:
+            if self.status == "running":
+                return
+            await self._reset(thread_id)
+        try:
+            client = deployment.client()
+            state = await client.get_thread_state(thread_id)
+            runs = await client.list_runs(thread_id, limit=1)
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.status, self.error_message = "error", error_text(exc)
+            return
+        messages = thread_messages(state.get("values"))
+        async with self:
+            self.messages = messages
+            if self.pending_question and not runs:
+                self._offer_retry(self.pending_question)
+            elif runs:
+                # The run's answers come back with its events: show what came before them.
+                last_question = max(
+                    (i for i, m in enumerate(messages) if m.role == "user"), default=-1
+                )
+                self.messages, self._saved_messages = messages[: last_question + 1], messages
+                self._mark_running()
+        yield show_thread_in_url(thread_id)
+        if runs:
+            yield ConversationState.follow_run(runs[0]["run_id"])
+
+    @rx.event
+    async def handle_new_thread_click(self):
+        if self.status == "running":
+            return None
+        await self._reset("")
+        self.pending_question = ""
+        return show_thread_in_url("")
+
+    @rx.event
+    async def pick_assistant(self, assistant_id: str):
+        """Talk to another graph: in a new thread, since threads keep one graph's state."""
+        listing = await self.get_state(ThreadsState)
+        if self.status == "running" or assistant_id == listing.assistant_id:
+            return None
+        listing.assistant_id = assistant_id
+        await self._reset("")
+        self.pending_question = ""
+        return show_thread_in_url("")
+
+    async def _reset(self, thread_id: str) -> None:
+        self.thread_id, self.run_id = thread_id, ""
+        self.messages, self.stream_notes = [], []
+        self.streaming_run_id, self._live = "", LiveText()
+        self.status, self.error_message = "idle", ""
+        self._question, self._saved_messages = "", []
+        (await self.get_state(TreePanelState)).clear()
+
+    # sending, following, stopping
+
+    @rx.event
+    def handle_submit(self, form_data: dict[str, str]):
+        """Show the question at once and start streaming the run in the background."""
+        question = (form_data.get("question") or "").strip()
+        if not question or self.status == "running":
+            return None
+        size = len(question.encode())
+        if size > MAX_QUESTION_BYTES:
+            self.status = "error"
+            self.error_message = (
+                f"Your message is {size:,} bytes; the limit is {MAX_QUESTION_BYTES:,}. "
+                "Shorten it and send again."
+            )
+            return rx.set_value(COMPOSER_ID, question)  # give the text back, nothing lost
+        return self._send(question)
+
+    @rx.event
+    def handle_retry_click(self):
+        """Send the last question again after a failed run."""
+        if self.status == "running" or not self._question:
+            return None
+        return self._send(self._question)
+
+    def _send(self, question: str):
+        self.messages.append(ChatMessage("user", question))
+        self._question = self.pending_question = question
+        self.error_message, self.stream_notes = "", []
+        self._mark_running()
+        return ConversationState.stream_run
+
+    def _mark_running(self) -> None:
+        self.status, self._stop_requested = "running", False
+        self._heartbeat_at = time.time()  # the follower's grace period to start
+
+    @rx.event(background=True)
+    async def stream_run(self):
+        """Start a run for the last question and follow it to its end."""
+        async with self:
+            thread_id, question = self.thread_id, self._question
+            assistant_id = (await self.get_state(ThreadsState)).assistant_id
+
+        async def start() -> AsyncIterator[StreamPart]:
+            client = deployment.client()
+            graph = assistant_id or deployment.settings().assistant_id
+            thread = await self._thread_for(client, thread_id, question)
+            input = {"messages": [{"role": "human", "content": question}]}
+            return client.stream_run_reconnecting(thread, graph, input)
+
+        async for event in self._follow(start):
+            yield event
+
+    async def _thread_for(self, client: LangGraphClient, thread_id: str, question: str) -> str:
+        """The thread to run on: this tab's, or a new one (also when the server lost it)."""
+        if thread_id:
+            try:
+                await client.get_thread_state(thread_id)
+                return thread_id
+            except NotFoundError:
+                async with self:
+                    self.stream_notes.append(
+                        f"The server no longer knows thread {thread_id} (did it restart?): "
+                        "this question starts a new thread."
+                    )
+        thread_id = (await client.create_thread())["thread_id"]
+        async with self:
+            self.thread_id = thread_id
+            (await self.get_state(ThreadsState)).add_thread(thread_id, title_from(question))
+        return thread_id
+
+    @rx.event(background=True)
+    async def follow_run(self, run_id: str):
+        """Rejoin a run from its first event: one already going when a thread is opened, or
+        one whose follower died with its worker. An empty ``run_id`` means the thread's latest."""
+        async with self:
+            thread_id = self.thread_id
+
+        async def join() -> AsyncIterator[StreamPart]:
+            client = deployment.client()
+            runs = [] if run_id else await client.list_runs(thread_id)
+            if not run_id and not runs:
+                raise RunNotFoundError("NotFound", "the thread has no run to rejoin")
+            return client.join_run_reconnecting(thread_id, run_id or runs[0]["run_id"])
+
+        async for event in self._follow(join):
+            yield event
+
+    async def _follow(self, open_stream: OpenStream) -> AsyncIterator[EventSpec]:
+        """Show a run's stream, update by update, until it ends, Stop is clicked or a newer
+        follower takes over; then settle the status. Every way a run can end leaves a status,
+        a readable error if any, and everything received so far on screen."""
+        tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
+        async with self:
+            self._follower, self._heartbeat_at = follower, time.time()
+        ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
+        try:
+            parts = await open_stream()
+        except (httpx.HTTPError, SettingsError, RunError) as exc:
+            ended = RunEnded("error", error_text(exc))
+        else:
+            async with self:
+                thread_id = self.thread_id
+            yield show_thread_in_url(thread_id)
+            updates = follow(parts, tree)
+            try:
+                async for update in updates:
+                    async with self:
+                        if self._follower != follower:
+                            return  # superseded: the newer follower shows the run
+                        self._heartbeat_at = time.time()
+                        scripts = await self._apply(update, tree)
+                        stop = self._stop_requested
+                    for script in scripts:
+                        yield script
+                    if isinstance(update, RunEnded):
+                        ended = update
+                    elif stop:
+                        break  # show Stop now; the server's cancel follows
+            finally:
+                await updates.aclose()  # stops reading and closes the stream
+        async with self:
+            if self._follower != follower:
+                return
+            outcome: ChatStatus = ended.outcome
+            if outcome == "done" and self._stop_requested:
+                outcome = "cancelled"
+            tree.finish(outcome, ended.error)
+            scripts = await self._show(tree)
+            if outcome == "done" and len(tree) == 0 and self._saved_messages:
+                self.messages, outcome = self._saved_messages, "idle"  # nothing to replay
+            self._saved_messages, self.pending_question = [], ""
+            self.status, self.error_message = outcome, ended.error or ""
+            thread_id = self.thread_id
+        log.info(
+            "run %s",
+            outcome,
+            extra={
+                "thread_id": thread_id,
+                "run_id": tree.run_id,
+                "status": outcome,
+                "nodes": len(tree),
+                "seconds": round(time.monotonic() - started, 3),
+                "error": ended.error,
+            },
+        )
+        for script in scripts:
+            yield script
+        yield show_thread_in_url(thread_id)
+
+    async def _apply(self, update: Update, tree: RunTree) -> list[EventSpec]:
+        """Take one update of the follower into the state; returns scripts for the page."""
+        if isinstance(update, RunStarted):
+            self.run_id, self.pending_question = update.run_id, ""  # the server has the question
+            (await self.get_state(TreePanelState)).start_viewing(tree)
+        elif isinstance(update, RunProgress):
+            return await self._show(tree)
+        elif isinstance(update, StreamNote):
+            self.stream_notes.append(update.text)
+        return []
+
+    async def _show(self, tree: RunTree) -> list[EventSpec]:
+        """Assign what the page shows of ``tree`` now; the live answer's new text goes to the
+        page's script."""
+        if not tree.run_id:
+            return []
+        panel = await self.get_state(TreePanelState)
+        view = view_run(
+            tree, self.messages, self._live, now=time.monotonic(), hide_plumbing=panel.hide_plumbing
+        )
+        if view.messages != self.messages:
+            self.messages = view.messages
+        if view.live.run_id != self.streaming_run_id:  # assigning a var sends it, even unchanged
+            self.streaming_run_id = view.live.run_id
+        self._live = view.live
+        panel.show_progress(tree, view.rows)
+        return [write_live_text(view.delta)] if view.delta else []
+
+    @rx.event
+    def check_run_alive(self, _tick: str = ""):
+        """Called every few seconds while a run streams: rejoin it if its follower is gone."""
+        if self.status != "running" or time.time() - self._heartbeat_at < STALE_SECONDS:
+            return None
+        log.warning(
+            "run follower is gone", extra={"thread_id": self.thread_id, "run_id": self.run_id}
+        )
+        if not self.thread_id:  # it died before the question reached the server
+            self._offer_retry(self._question)
+            return None
+        self.stream_notes.append("The app lost track of this run (a restart?): rejoining it.")
+        self._heartbeat_at = time.time()  # the new follower's grace period
+        return ConversationState.follow_run(self.run_id)
+
+    def _offer_retry(self, question: str) -> None:
+        """The question never reached the server: show it, and let Retry send it."""
+        if not self.messages or self.messages[-1] != ChatMessage("user", question):
+            self.messages.append(ChatMessage("user", question))
+        self._question, self.status = question, "error"
+        self.error_message = (
+            "The app restarted before your question reached the server: send it again."
+        )
+
+    @rx.event(background=True)
+    async def handle_stop_click(self):
+        """Cancel the current run on the server; its follower stops showing it at once."""
+        async with self:
+            if self.status != "running" or not self.run_id:
+                return
+            self._stop_requested = True
+            thread_id, run_id = self.thread_id, self.run_id
+        try:
+            await deployment.client().cancel_run(thread_id, run_id)
+        except (httpx.HTTPError, SettingsError) as exc:
+            async with self:
+                self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")

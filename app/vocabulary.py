@@ -1,0 +1,24 @@
+"""The app's words for statuses, kinds and roles: each defined once, imported everywhere.
+
+The LangGraph server's own words (a run's ``pending`` / ``success`` / ...) live in
+``app.lg_client.schema``; these are the inspector's. No imports beyond typing.
+"""
+
+from typing import Literal
+
+#: A run tree node (one chain, model, tool, ... run) as the panel shows it.
+NodeStatus = Literal["running", "done", "error", "cancelled"]
+#: How a whole run ended, as far as the app can tell.
+FinishStatus = Literal["done", "error", "cancelled"]
+#: The conversation's state in the page (the `run-status` badge).
+ChatStatus = Literal["idle", "running", "done", "error", "cancelled"]
+#: Who a chat row speaks for.
+MessageRole = Literal["user", "assistant", "tool"]
+
+#: Node kinds are the `<kind>` of the server's `on_<kind>_<phase>` event names, kept as
+#: written (unknown kinds too). These are the ones the app treats specially.
+MODEL_KINDS = ("chat_model", "llm")
+TOOL_KIND = "tool"
+RETRIEVER_KIND = "retriever"
+CHAIN_KIND = "chain"
+OTHER_KIND = "other"
