@@ -6,6 +6,7 @@ PasswordHashError            a stored password hash is not one this app makes
 InvalidPersonName            a name or identity header value the app does not accept
 NotSignedIn                  a request carries no identity the settings accept
 └── InvalidSession           a session cookie is malformed, forged, expired or ended
+NotYourThread                a thread that belongs to someone else
 TooManyRuns                  a person or a tab has as many runs going as allowed
 """
 
@@ -36,6 +37,10 @@ class NotSignedIn(Exception):
 
 class InvalidSession(NotSignedIn):
     """A session cookie that is malformed, has a wrong signature, has expired or was ended."""
+
+
+class NotYourThread(Exception):
+    """The thread's metadata names another owner."""
 
 
 class TooManyRuns(Exception):

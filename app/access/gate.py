@@ -34,7 +34,7 @@ from .origins import is_own_origin
 from .pages import PAGE_POLICY, SIGN_IN_PATH, SIGN_OUT_PATH, message_page, sign_in_page
 from .password import verify_password
 from .session import cookie_from_header, cookie_name, issue_session, read_session
-from .settings import AccessSettings, load_access_settings
+from .settings import AccessSettings, access_settings
 from .store import SharedStore, shared_store
 
 log = logging.getLogger(__name__)
@@ -70,19 +70,18 @@ class AccessGate:
     def __init__(
         self,
         app: ASGIApp,
-        load: Callable[[], AccessSettings] = load_access_settings,
+        load: Callable[[], AccessSettings] = access_settings,
         store: Callable[[], SharedStore] = shared_store,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.app, self._load, self._store, self._clock = app, load, store, clock
-        self._settings: AccessSettings | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         conn = HTTPConnection(scope)
         try:
-            settings = self._settings = self._settings or self._load()
+            settings = self._load()
         except AccessSettingsError as exc:
             log.error("refused a request: the access settings cannot be used: %s", exc)
             return await self._refuse(conn, receive, send, 503, "Not available", str(exc))

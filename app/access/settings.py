@@ -118,6 +118,18 @@ def load_access_settings(environ: Mapping[str, str] = os.environ) -> AccessSetti
     )
 
 
+_settings: AccessSettings | None = None
+
+
+def access_settings() -> AccessSettings:
+    """This process's access settings, read once (raises AccessSettingsError, and caches
+    nothing, while they cannot be used)."""
+    global _settings
+    if _settings is None:
+        _settings = load_access_settings()
+    return _settings
+
+
 def launch_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """What the launcher adds to the app's environment, after checking the settings (raises
     AccessSettingsError): a session secret for this start when a password is set and no

@@ -17,12 +17,27 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import deployment
+from app.access import (
+    NotSignedIn,
+    NotYourThread,
+    Person,
+    RunSlot,
+    TooManyRuns,
+    access_settings,
+    acquire_run_slot,
+    keep_alive,
+    may_open,
+    owner_metadata,
+    release,
+    shared_store,
+)
 from app.error_text import error_text
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
 from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
 from app.run_tree import RunTree
 from app.run_view import LiveText, view_run
 from app.settings import SettingsError
+from app.state.access import person_of
 from app.state.page_scripts import reset_live_text, show_thread_in_url, write_live_text
 from app.state.threads import ThreadsState
 from app.state.tree_panel import TreePanelState
@@ -35,6 +50,7 @@ log = logging.getLogger(__name__)
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
+SESSION_ENDED = "Your session has ended: reload the page to sign in again."
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 
@@ -64,6 +80,9 @@ class ConversationState(rx.State):
     # notices a follower that died with its worker and starts another (check_run_alive).
     _follower: str = ""
     _heartbeat_at: float = 0.0
+    # The current run's place among the runs allowed at once (app.access.limits): a follower
+    # that rejoins the run keeps it, the one that sees it end frees it.
+    _run_slot: RunSlot | None = None
 
     @rx.var
     def is_running(self) -> bool:
@@ -84,9 +103,16 @@ class ConversationState(rx.State):
         if running and live.run_id:
             yield reset_live_text(live)  # a reload mid-answer: the text so far
         try:
-            client, default_assistant_id = deployment.client(), deployment.settings().assistant_id
+            async with self:
+                person = await person_of(self)
+            client = deployment.client_for(person)
+            default_assistant_id = deployment.settings().assistant_id
             assistants = await client.search_assistants()
-            threads = await client.search_threads()
+            threads = await client.search_threads(metadata=owner_metadata(person))
+        except NotSignedIn:
+            async with self:
+                self.error_message = SESSION_ENDED
+            return
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.error_message = error_text(exc)
@@ -108,9 +134,28 @@ class ConversationState(rx.State):
                 return
             await self._reset(thread_id)
         try:
-            client = deployment.client()
+            async with self:
+                person = await person_of(self)
+            client = deployment.client_for(person)
+            if not may_open(await client.get_thread(thread_id), person):
+                raise NotYourThread(thread_id)
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=1)
+        except NotSignedIn:
+            async with self:
+                self.status, self.error_message = "error", SESSION_ENDED
+            return
+        except (NotYourThread, NotFoundError):
+            # Someone else's thread (as the app or the deployment's own auth sees it), or gone.
+            async with self:
+                await self._reset("")
+                self.status = "error"
+                self.error_message = (
+                    f"Thread {thread_id} belongs to someone else, or no longer exists: "
+                    "nothing of it is shown."
+                )
+            yield show_thread_in_url("")
+            return
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.status, self.error_message = "error", error_text(exc)
@@ -161,7 +206,7 @@ class ConversationState(rx.State):
     # sending, following, stopping
 
     @rx.event
-    def handle_submit(self, form_data: dict[str, str]):
+    async def handle_submit(self, form_data: dict[str, str]):
         """Show the question at once and start streaming the run in the background."""
         question = (form_data.get("question") or "").strip()
         if not question or self.status == "running":
@@ -174,16 +219,19 @@ class ConversationState(rx.State):
                 "Shorten it and send again."
             )
             return rx.set_value(COMPOSER_ID, question)  # give the text back, nothing lost
-        return self._send(question)
+        return await self._send(question)
 
     @rx.event
-    def handle_retry_click(self):
+    async def handle_retry_click(self):
         """Send the last question again after a failed run."""
         if self.status == "running" or not self._question:
             return None
-        return self._send(self._question)
+        return await self._send(self._question)
 
-    def _send(self, question: str):
+    async def _send(self, question: str):
+        if self._run_slot:  # nothing runs in this tab now: its follower died with its worker
+            await release(shared_store(), self._run_slot)
+            self._run_slot = None
         self.messages.append(ChatMessage("user", question))
         self._question = self.pending_question = question
         self.error_message, self.stream_notes = "", []
@@ -196,23 +244,38 @@ class ConversationState(rx.State):
 
     @rx.event(background=True)
     async def stream_run(self):
-        """Start a run for the last question and follow it to its end."""
+        """Start a run for the last question, if the person and the tab may start another,
+        and follow it to its end."""
         async with self:
             thread_id, question = self.thread_id, self._question
             assistant_id = (await self.get_state(ThreadsState)).assistant_id
+            tab = self.router.session.client_token
+            try:
+                person = await person_of(self)
+                slot = await acquire_run_slot(
+                    shared_store(), access_settings(), person, tab, time.time()
+                )
+            except (NotSignedIn, TooManyRuns) as exc:
+                refusal = SESSION_ENDED if isinstance(exc, NotSignedIn) else str(exc)
+                self.status, self.error_message, self.pending_question = "error", refusal, ""
+                return
+            self._run_slot = slot
 
         async def start() -> AsyncIterator[StreamPart]:
-            client = deployment.client()
+            client = deployment.client_for(person)
             graph = assistant_id or deployment.settings().assistant_id
-            thread = await self._thread_for(client, thread_id, question)
+            thread = await self._thread_for(client, thread_id, question, person)
             input = {"messages": [{"role": "human", "content": question}]}
             return client.stream_run_reconnecting(thread, graph, input)
 
-        async for event in self._follow(start):
+        async for event in self._follow(start, person, slot):
             yield event
 
-    async def _thread_for(self, client: LangGraphClient, thread_id: str, question: str) -> str:
-        """The thread to run on: this tab's, or a new one (also when the server lost it)."""
+    async def _thread_for(
+        self, client: LangGraphClient, thread_id: str, question: str, person: Person
+    ) -> str:
+        """The thread to run on: this tab's, or a new one of ``person``'s (also when the
+        server lost it)."""
         if thread_id:
             try:
                 await client.get_thread_state(thread_id)
@@ -223,7 +286,7 @@ class ConversationState(rx.State):
                         f"The server no longer knows thread {thread_id} (did it restart?): "
                         "this question starts a new thread."
                     )
-        thread_id = (await client.create_thread())["thread_id"]
+        thread_id = (await client.create_thread(owner_metadata(person)))["thread_id"]
         async with self:
             self.thread_id = thread_id
             (await self.get_state(ThreadsState)).add_thread(thread_id, title_from(question))
@@ -234,22 +297,31 @@ class ConversationState(rx.State):
         """Rejoin a run from its first event: one already going when a thread is opened, or
         one whose follower died with its worker. An empty ``run_id`` means the thread's latest."""
         async with self:
-            thread_id = self.thread_id
+            thread_id, slot = self.thread_id, self._run_slot
+            try:
+                person = await person_of(self)
+            except NotSignedIn:
+                self.status, self.error_message = "error", SESSION_ENDED
+                return
 
         async def join() -> AsyncIterator[StreamPart]:
-            client = deployment.client()
+            client = deployment.client_for(person)
             runs = [] if run_id else await client.list_runs(thread_id)
             if not run_id and not runs:
                 raise RunNotFoundError("NotFound", "the thread has no run to rejoin")
             return client.join_run_reconnecting(thread_id, run_id or runs[0]["run_id"])
 
-        async for event in self._follow(join):
+        async for event in self._follow(join, person, slot):
             yield event
 
-    async def _follow(self, open_stream: OpenStream) -> AsyncIterator[EventSpec]:
+    async def _follow(
+        self, open_stream: OpenStream, person: Person, slot: RunSlot | None
+    ) -> AsyncIterator[EventSpec]:
         """Show a run's stream, update by update, until it ends, Stop is clicked or a newer
         follower takes over; then settle the status. Every way a run can end leaves a status,
-        a readable error if any, and everything received so far on screen."""
+        a readable error if any, and everything received so far on screen. ``slot`` (the
+        run's place among those allowed at once) is kept alive meanwhile, and freed at the
+        end, before the page may send the next question."""
         tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
         async with self:
             self._follower, self._heartbeat_at = follower, time.time()
@@ -273,6 +345,8 @@ class ConversationState(rx.State):
                         stop = self._stop_requested
                     for script in scripts:
                         yield script
+                    if slot:
+                        await keep_alive(shared_store(), slot, time.time())
                     if isinstance(update, RunEnded):
                         ended = update
                     elif stop:
@@ -282,6 +356,10 @@ class ConversationState(rx.State):
         async with self:
             if self._follower != follower:
                 return
+            if slot:
+                await release(shared_store(), slot)
+                if self._run_slot == slot:
+                    self._run_slot = None
             outcome: ChatStatus = ended.outcome
             if outcome == "done" and self._stop_requested:
                 outcome = "cancelled"
@@ -302,6 +380,7 @@ class ConversationState(rx.State):
                 "nodes": len(tree),
                 "seconds": round(time.monotonic() - started, 3),
                 "error": ended.error,
+                "person": person.name,
             },
         )
         for script in scripts:
@@ -369,7 +448,12 @@ class ConversationState(rx.State):
             self._stop_requested = True
             thread_id, run_id = self.thread_id, self.run_id
         try:
-            await deployment.client().cancel_run(thread_id, run_id)
+            async with self:
+                person = await person_of(self)
+            await deployment.client_for(person).cancel_run(thread_id, run_id)
+        except NotSignedIn:
+            async with self:
+                self.stream_notes.append(f"Stopping the run failed: {SESSION_ENDED}")
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")

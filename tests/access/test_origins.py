@@ -13,7 +13,7 @@ from websockets.sync.client import connect
 
 from app.embedded_server import DemoServer
 from tests.access.conftest import HERE, RunningApp, running_app
-from tests.e2e.conftest import ask, open_app, wait_for_status
+from tests.e2e.pages import ask, open_app, wait_for_status
 
 PROBE = (HERE / "probe.js").read_text()
 
