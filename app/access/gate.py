@@ -235,13 +235,16 @@ class AccessGate:
     ) -> None:
         response = HTMLResponse(html, status, {"cache-control": "no-store", **(headers or {})})
         response.headers["content-security-policy"] = PAGE_POLICY
+        # With ``no-referrer`` the browser sends ``Origin: null`` with the sign-in form, which
+        # the gate refuses; these pages name no thread worth hiding from the app itself.
+        response.headers["referrer-policy"] = "same-origin"
         await self._send(response, conn, receive, send)
 
     async def _send(
         self, response: Response, conn: HTTPConnection, receive: Receive, send: Send
     ) -> None:
         for name, value in STATIC_HEADERS:
-            response.headers[name.decode()] = value.decode()
+            response.headers.setdefault(name.decode(), value.decode())
         await response(conn.scope, receive, send)
 
     def _with_headers(self, send: Send, settings: AccessSettings) -> Send:

@@ -13,8 +13,9 @@ from .errors import AccessSettingsError, PasswordHashError
 from .origins import is_loopback, own_origins
 from .password import check_hash
 
-#: How the app knows who is there: nobody else can reach it (``local``), anyone may (``open``),
-#: a team password (``password``) or a single-sign-on proxy's identity header (``proxy``).
+#: How the app knows who is there: nobody else can reach it (``local``), anyone may, as
+#: ``INSPECTOR_ALLOW_ANONYMOUS`` says (``open``: every page shows it), a team password
+#: (``password``) or a single-sign-on proxy's identity header (``proxy``).
 Mode = Literal["local", "open", "password", "proxy"]
 ProxyNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -56,7 +57,7 @@ class AccessSettings:
             return "password"
         if self.identity_header:
             return "proxy"
-        return "local" if is_loopback(self.host) else "open"
+        return "open" if self.allow_anonymous or not is_loopback(self.host) else "local"
 
     def is_trusted_proxy(self, address: str) -> bool:
         """Whether ``address`` is one of the configured single-sign-on proxies."""

@@ -44,9 +44,10 @@ def assistant_picker() -> rx.Component:
     )
 
 
-# A plain POST from the page (its Origin is checked); the gate ends the session for good.
+# A POST from the page; the gate checks its Origin, which the page's ``no-referrer`` policy
+# would blank for this request, and ends the session for good.
 SIGN_OUT_SCRIPT = (
-    f"fetch('{SIGN_OUT_PATH}', {{method: 'POST'}})"
+    f"fetch('{SIGN_OUT_PATH}', {{method: 'POST', referrerPolicy: 'same-origin'}})"
     f".then(() => window.location.assign('{SIGN_IN_PATH}?signed_out=1'))"
 )
 
@@ -85,6 +86,7 @@ def open_access_banner() -> rx.Component:
             color_scheme="amber",
             size="1",
             width="100%",
+            border_radius="0",
             data_testid=testids.OPEN_ACCESS,
         ),
     )

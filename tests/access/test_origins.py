@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
+from app import testids
 from app.embedded_server import DemoServer
 from tests.access.conftest import HERE, RunningApp, running_app
 from tests.e2e.pages import ask, open_app, wait_for_status
@@ -92,6 +93,8 @@ def test_on_loopback_with_no_settings_the_app_needs_no_sign_in_and_breaks_no_pol
         ),
     )
     open_app(page, local_app.url)
+    expect(page.get_by_test_id(testids.OPEN_ACCESS)).to_have_count(0)  # only this machine
+    expect(page.get_by_test_id(testids.CURRENT_USER)).to_have_count(0)
     ask(page, "What's the weather in SF?")
     wait_for_status(page, "done")
     expect(page.locator('[data-role="assistant"]').last).to_contain_text("60 degrees")

@@ -1,10 +1,15 @@
 """Access settings, origins and the team password: what the app accepts and refuses at start."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from app.access import AccessSettingsError, launch_environment, load_access_settings
 from app.access.origins import is_own_origin, normalize_origin, own_origins
 from app.access.password import hash_password, verify_password
+from app.embedded_server import REPO_ROOT
 
 PASSWORD = "correct horse battery"
 HASH = hash_password(PASSWORD)
@@ -35,6 +40,33 @@ def test_anonymous_access_must_be_allowed_explicitly_and_is_then_open():
     settings = load_access_settings({"HOST": "0.0.0.0", "INSPECTOR_ALLOW_ANONYMOUS": "true"})
     assert settings.mode == "open"
     assert "http://127.0.0.1:3000" in settings.origins
+
+
+def test_allowing_anonymous_access_on_loopback_too_makes_it_open_and_so_shown():
+    assert load_access_settings({"INSPECTOR_ALLOW_ANONYMOUS": "true"}).mode == "open"
+
+
+def test_the_launcher_refuses_an_exposed_app_nobody_guards_before_starting_anything():
+    environ = {**os.environ, "HOST": "0.0.0.0", "PORT": "1"}
+    for name in (
+        "INSPECTOR_PASSWORD_HASH",
+        "INSPECTOR_IDENTITY_HEADER",
+        "INSPECTOR_ALLOW_ANONYMOUS",
+    ):
+        environ.pop(name, None)
+    launcher = subprocess.run(
+        [sys.executable, "-m", "app.launcher"],
+        check=False,
+        cwd=REPO_ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert launcher.returncode == 2
+    assert "The app does not start: HOST=0.0.0.0" in launcher.stderr
+    assert "INSPECTOR_PASSWORD_HASH" in launcher.stderr
+    assert "Demo LangGraph server" not in launcher.stdout
 
 
 def test_a_password_hash_and_a_secret_make_password_mode():
