@@ -54,9 +54,11 @@ def demo_server() -> Iterator[DemoServer]:
 
 
 @contextmanager
-def running_app(api_url: str, env: dict[str, str], log_path: Path) -> Iterator[RunningApp]:
+def running_app(
+    api_url: str, env: dict[str, str], log_path: Path, port: int | None = None
+) -> Iterator[RunningApp]:
     """The app as `make run` starts it, with ``env`` added, logging into ``log_path``."""
-    port = free_port()
+    port = port or free_port()
     with log_path.open("wb") as log:
         process = start_app(api_url, port, env, log_file=log)
     try:
