@@ -405,7 +405,7 @@ class ConversationState(rx.State):
             return []
         panel = await self.get_state(TreePanelState)
         view = view_run(
-            tree, self.messages, self._live, now=time.monotonic(), hide_plumbing=panel.hide_plumbing
+            tree, self.messages, self._live, now=time.time(), hide_plumbing=panel.hide_plumbing
         )
         if view.messages != self.messages:
             self.messages = view.messages
