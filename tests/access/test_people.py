@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from app import testids
 from app.embedded_server import DemoServer, free_port, start_demo_server
 from tests.access.conftest import RunningApp, running_app
-from tests.access.sso_proxy import COOKIE, SsoProxy
+from tests.access.sso_proxy import SsoProxy, sign_in_through
 from tests.e2e.pages import (
     ask,
     by_test_id,
@@ -63,7 +63,7 @@ def sso_app(deployment: DemoServer, tmp_path_factory) -> Iterator[RunningApp]:
 def person_page(browser: Browser, app: RunningApp, email: str) -> Page:
     """A browser the proxy knows as ``email``."""
     context = browser.new_context()
-    context.add_cookies([{"name": COOKIE, "value": email, "url": app.url}])
+    sign_in_through(context, app.url, email)
     page = context.new_page()
     open_app(page, app.url)
     return page
