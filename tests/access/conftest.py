@@ -1,11 +1,9 @@
-"""Access-control fixtures: the app started with other settings (one at a time: each start
-rebuilds the page the others serve), a real LangGraph server, and helpers to read the app's
-log and to serve a page from another local origin."""
+"""Access-control fixtures: the app started with other settings, a real LangGraph server, the
+app's log, and a page served from another local origin."""
 
 from __future__ import annotations
 
 import functools
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,14 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from app.embedded_server import (
-    DemoServer,
-    free_port,
-    start_app,
-    start_demo_server,
-    stop_process_group,
-)
-from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
+from app.embedded_server import free_port, start_app, stop_process_group
+from tests.app_log import json_lines
+
+# The system Chromium, and a demo LangGraph server for the apps without custom auth.
+from tests.e2e.conftest import browser_type_launch_args, demo_server  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,24 +28,8 @@ class RunningApp:
     log_path: Path
 
     def log_lines(self) -> list[dict]:
-        """The app's JSON log lines (other output is skipped)."""
-        lines = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    lines.append(json.loads(line))
-                except ValueError:
-                    continue
-        return lines
-
-
-@pytest.fixture(scope="session")
-def demo_server() -> Iterator[DemoServer]:
-    server = start_demo_server()
-    try:
-        yield server
-    finally:
-        server.stop()
+        """The app's JSON log lines."""
+        return json_lines(self.log_path)
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from app.embedded_server import (
     stop_process_group,
 )
 from tests.access.sso_proxy import SsoProxy
+from tests.app_log import json_lines
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
 
 API_KEY = "lg-scale-secret-41d2"
@@ -41,15 +42,8 @@ class RunningApp:
     port: int  # where the app itself listens
 
     def log_lines(self) -> list[dict]:
-        """The app's JSON log lines (other output is skipped)."""
-        lines = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    lines.append(json.loads(line))
-                except ValueError:
-                    continue
-        return lines
+        """The app's JSON log lines."""
+        return json_lines(self.log_path)
 
     def worker_pids(self) -> list[int]:
         """The backend worker processes (the grandchildren that serve requests)."""

@@ -87,11 +87,13 @@ def websocket(gate: AccessGate, headers: dict[str, str], peer: str = "127.0.0.1"
     return sent[0]["type"]
 
 
-def sign_in(gate: AccessGate, password: str, name: str = "Alice") -> httpx.Response:
+def sign_in(
+    gate: AccessGate, password: str, name: str = "Alice", origin: str = APP
+) -> httpx.Response:
     async def post() -> httpx.Response:
         async with client(gate) as http:
             form = {"name": name, "password": password, "next": "/?thread=t1"}
-            return await http.post("/_access/sign-in", data=form, headers={"Origin": APP})
+            return await http.post("/_access/sign-in", data=form, headers={"Origin": origin})
 
     return asyncio.run(post())
 
@@ -157,6 +159,16 @@ def test_the_right_password_gives_a_session_cookie_for_page_and_websocket():
     cookie = {"Cookie": set_cookie.split(";")[0]}
     assert get(gate, "/", cookie).status_code == 200
     assert websocket(gate, {"Origin": APP, **cookie}) == "websocket.accept"
+
+
+def test_behind_https_the_session_cookie_is_secure():
+    public = "https://inspector.example.com"
+    settings = AccessSettings(
+        origins=own_origins("127.0.0.1", 3000, [public]),
+        password_hash=PASSWORD_SETTINGS.password_hash,
+        session_secret=SECRET,
+    )
+    assert "Secure" in sign_in(gate_for(settings), PASSWORD, origin=public).headers["set-cookie"]
 
 
 def test_a_wrong_password_gets_a_clear_error_and_is_logged_without_what_was_typed(caplog):

@@ -21,7 +21,7 @@ NOW = 1_000_000.0
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed (make test-scale installs it)")
+        pytest.skip("redis-server is not installed (make test-unit installs it)")
     url, process = start_redis()
     try:
         yield url
