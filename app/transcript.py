@@ -48,7 +48,19 @@ def run_messages(tree: RunTree) -> list[ChatMessage]:
             messages.extend((node.started_at, card) for card in unstarted.get(node.run_id, []))
         else:
             messages.append((node.started_at, _tool_message(node, tree)))
-    return [message for _, message in messages]
+    output = _output_message(tree)
+    return [message for _, message in messages] + ([output] if output else [])
+
+
+def _output_message(tree: RunTree) -> ChatMessage | None:
+    """A graph without chat messages answers with its final output values, as JSON."""
+    root = tree.root
+    if tree.status != "done" or root is None or not isinstance(root.outputs, dict):
+        return None
+    if "messages" in root.outputs:
+        return None
+    text = json.dumps(root.outputs, indent=2, ensure_ascii=False, default=str)
+    return ChatMessage("assistant", f"```json\n{text}\n```", root.run_id)
 
 
 def _model_message(node: RunNode) -> ChatMessage:

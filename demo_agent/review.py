@@ -5,11 +5,12 @@ branch asks a person (`interrupt()`) to approve its section. Its output is the v
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Send, interrupt
+from typing_extensions import TypedDict
 
 MAX_SECTIONS = 5
 
