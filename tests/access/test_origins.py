@@ -64,8 +64,9 @@ def test_a_page_on_another_local_origin_gets_no_state_over_the_websocket(
 def test_a_local_script_without_an_origin_cannot_open_the_websocket(local_app: RunningApp):
     url = local_app.url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
 
-    with pytest.raises(InvalidStatus) as refused:
-        connect(url).close()  # no Origin header, as from a script rather than a page
+    # No Origin header, as from a script rather than a page.
+    with pytest.raises(InvalidStatus) as refused, connect(url):
+        pass
     assert refused.value.response.status_code == 403
 
 

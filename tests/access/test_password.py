@@ -35,7 +35,8 @@ def open_websocket(app: RunningApp, cookie: str = "") -> None:
     """Open the app's websocket as its own page would (same Origin), with ``cookie``."""
     url = app.url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
     headers = {"Cookie": cookie} if cookie else {}
-    connect(url, origin=app.url, additional_headers=headers).close()
+    with connect(url, origin=app.url, additional_headers=headers):
+        pass
 
 
 def session_cookie(page: Page, app: RunningApp) -> str:
