@@ -4,6 +4,8 @@ prompt, the model and an output parser."""
 
 from __future__ import annotations
 
+import asyncio
+
 from langchain_core.callbacks import (
     AsyncCallbackManagerForRetrieverRun,
     CallbackManagerForRetrieverRun,
@@ -18,9 +20,10 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
-from demo_agent.model import NOTES_PREFIX, DemoChatModel
+from demo_agent.model import DEFAULT_TOKEN_DELAY, NOTES_PREFIX, DemoChatModel, token_delay
 
 PROGRESS_EVENT = "progress"
+SEARCH_SECONDS = 0.6  # at the default token pace
 LIBRARY = [
     Document(
         "San Francisco summers are cool because of the marine layer.",
@@ -62,6 +65,7 @@ ANSWER = PROMPT | DemoChatModel() | StrOutputParser()
 async def research(state: MessagesState, config: RunnableConfig) -> MessagesState:
     question = str(state["messages"][-1].text)
     await adispatch_custom_event(PROGRESS_EVENT, {"step": "searching the library"}, config=config)
+    await asyncio.sleep(SEARCH_SECONDS * token_delay() / DEFAULT_TOKEN_DELAY)  # a slow index
     documents = await Library().ainvoke(question, config)
     notes = "\n".join(f"- {doc.page_content}" for doc in documents)
     await adispatch_custom_event(

@@ -134,7 +134,7 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
                 duration_ms=round(node.duration * 1000) if node.duration is not None else -1,
                 answer_tokens=node.answer_tokens,
                 thinking_tokens=node.thinking_tokens,
-                summary=send_summary(node),
+                summary=row_summary(node),
                 offset_pct=offset,
                 width_pct=width,
                 is_plumbing=plumbing,
@@ -148,12 +148,21 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
     return rows_for(tree.roots(), "", 0)
 
 
-def send_summary(node: RunNode) -> str:
-    """What tells `Send` branches of one node apart: their input, on one short line."""
+def row_summary(node: RunNode) -> str:
+    """A short line beside a node's name: a custom event's payload, or what tells `Send`
+    branches of one node apart (their input)."""
+    if node.kind == CUSTOM_EVENT_KIND:
+        return _short(node.outputs)
     triggers = node.metadata.get("langgraph_triggers")
     if not isinstance(triggers, list) or SEND_TRIGGER not in triggers or node.inputs is None:
         return ""
-    value = node.inputs
+    return _short(node.inputs)
+
+
+def _short(value: Any) -> str:
+    """A value on one line of at most SUMMARY_CHARS: a lone key's value named by its key."""
+    if value is None:
+        return ""
     if isinstance(value, dict) and len(value) == 1:
         key, value = next(iter(value.items()))
         text = f"{key}: {value if isinstance(value, str) else _one_line(value)}"
@@ -214,10 +223,16 @@ def format_duration(seconds: float) -> str:
 
 
 def duration_label(node: RunNode) -> str:
-    """The node's duration, or "running" while it is open."""
+    """The node's duration: "running" while it is open, "waiting" where the graph waits for a
+    person, at least what was seen for an unfinished node, nothing for a custom event."""
     if node.duration is None:
         return "running"
-    return format_duration(node.duration)
+    if node.kind == CUSTOM_EVENT_KIND:
+        return ""
+    if node.status == "interrupted":
+        return "waiting"
+    prefix = "≥ " if node.status == "unfinished" else ""
+    return prefix + format_duration(node.duration)
 
 
 def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRow]:
