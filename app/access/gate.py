@@ -91,10 +91,10 @@ class AccessGate:
         if (origin or needs_origin) and not is_own_origin(origin, settings.origins):
             self._log_refusal(conn, settings, "foreign or missing origin")
             return await self._refuse(conn, receive, send, 403, "Refused", "Foreign origin.")
-        path = scope["path"]
-        if not is_socket and settings.mode == "password" and path == SIGN_IN_PATH:
+        path, signs_in = scope["path"], settings.mode == "password" and not is_socket
+        if signs_in and path == SIGN_IN_PATH:
             return await self._sign_in(conn, receive, send, settings)
-        if not is_socket and path == SIGN_OUT_PATH and scope["method"] == "POST":
+        if signs_in and path == SIGN_OUT_PATH and scope["method"] == "POST":
             return await self._sign_out(conn, receive, send, settings)
         if not is_socket and path in PUBLIC_PATHS:
             return await self.app(scope, receive, self._with_headers(send, settings))
@@ -137,11 +137,8 @@ class AccessGate:
                 return await self._page(sign_in_page(next_path, notice=notice), conn, receive, send)
         form = await _read_form(receive)
         next_path, typed_name = safe_next(form.get("next", "/")), form.get("name", "")
-        store, now, client = (
-            self._store(),
-            self._clock(),
-            client_address(conn.headers, _peer(conn), settings),
-        )
+        store, now = self._store(), self._clock()
+        client = client_address(conn.headers, _peer(conn), settings)
         wait = sign_in_wait(*await store.failures(client, now), now)
         if wait > 0:
             log.warning("sign-in refused: too many failures", extra={"client": client})
