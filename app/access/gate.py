@@ -253,6 +253,9 @@ class AccessGate:
             nonlocal start
             if message["type"] == "http.response.start":
                 headers = Headers(raw=message["headers"])
+                if message["status"] == 304:
+                    # The browser keeps the stored page's policy (its hashes) unless told anew.
+                    return await send(_add_headers(message, None))
                 if "text/html" not in headers.get("content-type", ""):
                     policy = content_security_policy(settings.origins)
                     return await send(_add_headers(message, policy))
@@ -277,9 +280,12 @@ class AccessGate:
         return send_with_headers
 
 
-def _add_headers(start: Message, policy: str) -> Message:
+def _add_headers(start: Message, policy: str | None) -> Message:
+    """``start`` with the static headers and ``policy`` (None: no policy header at all)."""
     headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-security-policy"]
-    headers += [*STATIC_HEADERS, (b"content-security-policy", policy.encode())]
+    headers += STATIC_HEADERS
+    if policy is not None:
+        headers.append((b"content-security-policy", policy.encode()))
     return {**start, "headers": headers}
 
 

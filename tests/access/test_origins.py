@@ -14,7 +14,7 @@ from websockets.sync.client import connect
 from app import testids
 from app.embedded_server import DemoServer
 from tests.access.conftest import HERE, RunningApp, running_app
-from tests.e2e.pages import ask, open_app, wait_for_status
+from tests.e2e.pages import ask, open_app, wait_for_hydration, wait_for_status
 
 PROBE = (HERE / "probe.js").read_text()
 
@@ -94,6 +94,8 @@ def test_on_loopback_with_no_settings_the_app_needs_no_sign_in_and_breaks_no_pol
         ),
     )
     open_app(page, local_app.url)
+    page.reload()  # the page again, from the browser's cache (a 304) this time
+    wait_for_hydration(page)
     expect(page.get_by_test_id(testids.OPEN_ACCESS)).to_have_count(0)  # only this machine
     expect(page.get_by_test_id(testids.CURRENT_USER)).to_have_count(0)
     ask(page, "What's the weather in SF?")

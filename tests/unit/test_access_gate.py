@@ -35,10 +35,14 @@ PROXY_SETTINGS = AccessSettings(
 
 
 async def inner_app(scope, receive, send):
-    """Stands for Reflex: a page, or an accepted websocket."""
+    """Stands for Reflex: a page (304 when the browser has it), or an accepted websocket."""
     if scope["type"] == "websocket":
         await receive()
         await send({"type": "websocket.accept"})
+        return
+    if (b"if-none-match", b'"v1"') in scope["headers"]:
+        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", b'"v1"')]})
+        await send({"type": "http.response.body", "body": b""})
         return
     await send(
         {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]}
@@ -136,6 +140,14 @@ def test_pages_carry_security_headers_and_a_policy_with_their_inline_scripts_has
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.content == PAGE
+
+
+def test_a_page_the_browser_already_has_keeps_its_policy_with_the_hashes():
+    gate = gate_for(AccessSettings(origins=own_origins("127.0.0.1", 3000)))
+    response = get(gate, "/", {"If-None-Match": '"v1"'})
+    assert response.status_code == 304
+    assert "content-security-policy" not in response.headers  # a policy here would replace it
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 def test_with_a_password_the_page_sends_to_sign_in_and_the_websocket_is_refused():
