@@ -47,6 +47,9 @@ def test_an_approval_waits_for_the_person_and_an_edit_resumes_the_same_thread(ch
     wait_for_status(chat, "done")
     expect(interrupts(chat)).to_have_count(0)
     expect(messages(chat, "assistant").last).to_contain_text("64 degrees and sunny in Paris")
+    expect(messages(chat, "user").last).to_contain_text('Edit get_weather {"city": "Paris"}')
+    expect(messages(chat, "tool")).to_have_count(1)  # the call that ran, no stale "not run yet"
+    expect(messages(chat, "tool")).to_contain_text("64 degrees and sunny")
     assert current_thread_id(chat) == thread  # resumed, not restarted
     expect(chat.get_by_test_id(testids.RUN_PICKER).locator("option")).to_have_count(2)
 
