@@ -306,6 +306,8 @@ class ConversationState(rx.State):
         """Answer the thread's interrupts ``interrupt_ids``: a new run of the thread with
         ``command`` (its ``resume`` value) and no input. ``answer_text`` is what the chat shows
         of the answer."""
+        # The calls that waited for this answer: the resumed run shows what became of them.
+        self.messages = [m for m in self.messages if m.status != "pending"]
         if not self.messages or self.messages[-1] != ChatMessage("user", answer_text):
             self.messages.append(ChatMessage("user", answer_text))
         self._command, self._answered_ids, self._question = command, interrupt_ids, ""
