@@ -3,17 +3,19 @@
 import reflex as rx
 
 from app import deployment
+from app.access import AccessGate
 from app.components.composer import composer
-from app.components.header import header
+from app.components.header import header, open_access_banner
 from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel, tree_resizer
 from app.components.thread_list import thread_list
 from app.operations import configure_logging, health_api
-from app.state import ConversationState
+from app.state import AccessState, ConversationState
 
 
 def index() -> rx.Component:
     return rx.box(
+        open_access_banner(),
         header(),
         rx.box(
             thread_list(),
@@ -44,7 +46,12 @@ app = rx.App(
         rx.script(src=f"/{script}")
         for script in ("markdown.js", "live_text.js", "run_tree.js", "page_layout.js")
     ],
-    api_transformer=health_api,
+    # The gate is outermost: it sees the page, the assets, /health and the websocket.
+    api_transformer=[health_api, AccessGate],
 )
 app.register_lifespan_task(deployment.lifespan)
-app.add_page(index, title="LangGraph run inspector", on_load=ConversationState.handle_page_load)
+app.add_page(
+    index,
+    title="LangGraph run inspector",
+    on_load=[ConversationState.handle_page_load, AccessState.handle_page_load],
+)

@@ -1,10 +1,11 @@
 """Reflex state, one class per concern: the thread list (threads.py), the conversation and its
 runs (conversation.py) with its interrupts' answers (answers.py), the run tree panel
-(tree_panel.py)."""
+(tree_panel.py), who is there (access.py)."""
 
+from .access import AccessState
 from .answers import AnswersState
 from .conversation import ConversationState
 from .threads import ThreadsState
 from .tree_panel import TreePanelState
 
-__all__ = ["AnswersState", "ConversationState", "ThreadsState", "TreePanelState"]
+__all__ = ["AccessState", "AnswersState", "ConversationState", "ThreadsState", "TreePanelState"]

@@ -47,6 +47,9 @@ def test_an_approval_waits_for_the_person_and_an_edit_resumes_the_same_thread(ch
     wait_for_status(chat, "done")
     expect(interrupts(chat)).to_have_count(0)
     expect(messages(chat, "assistant").last).to_contain_text("64 degrees and sunny in Paris")
+    expect(messages(chat, "user").last).to_contain_text('Edit get_weather {"city": "Paris"}')
+    expect(messages(chat, "tool")).to_have_count(1)  # the call that ran, no stale "not run yet"
+    expect(messages(chat, "tool")).to_contain_text("64 degrees and sunny")
     assert current_thread_id(chat) == thread  # resumed, not restarted
     expect(chat.get_by_test_id(testids.RUN_PICKER).locator("option")).to_have_count(2)
 
@@ -215,3 +218,17 @@ def test_a_reopened_thread_runs_its_own_graph_with_its_live_durations(chat: Page
     ask(chat, "What's the weather in Paris?")
     wait_for_status(chat, "done")
     expect(messages(chat, "tool").last).to_contain_text("did not answer for Paris")
+
+
+def test_typing_in_the_composer_while_a_tool_call_waits_rejects_it_never_restarts(chat: Page):
+    pick_graph(chat, "approval")
+    ask(chat, WEATHER_QUESTION)
+    wait_for_status(chat, "interrupted")
+
+    ask(chat, "No, do not look it up")
+
+    wait_for_status(chat, "done")
+    expect(messages(chat, "user").last).to_have_text("Reject get_weather: No, do not look it up")
+    expect(messages(chat, "assistant").last).to_contain_text("User rejected the tool call")
+    expect(messages(chat, "user")).to_have_count(2)
+    expect(tree_nodes(chat, kind="tool")).to_have_count(0)  # the tool never ran
