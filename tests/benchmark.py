@@ -63,7 +63,9 @@ PAGE_PROBE = """(expectedEnd) => {
   const check = () => {
     const answers = document.querySelectorAll('[data-testid="message"][data-role="assistant"]');
     const last = answers[answers.length - 1];
-    const text = last ? last.textContent.trim() : "";
+    // The answer's last block is enough (and cheap: a whole long answer's text is not).
+    const block = last && (last.querySelector('[data-md-part="answer"]')?.lastElementChild || last);
+    const text = block ? block.textContent.trim() : "";
     if (b.sent && b.first === null && text) b.first = now();
     if (b.final !== null || !text.endsWith(expectedEnd)) return;
     const status = document.querySelector('[data-testid="run-status"]').dataset.status;
