@@ -159,8 +159,8 @@ def tree_delta(
     sent, changed = ({} if shown.reset else dict(shown.rows)), []
     for row in rows:
         before = sent.get(row["run_id"])
-        if before is None:
-            changed.append(row)
+        if before is None:  # new: its fields but the empty ones (the page reads them as such)
+            changed.append({k: v for k, v in row.items() if not _empty(v) or k == "run_id"})
             sent[row["run_id"]] = row
             continue
         diff = {k: v for k, v in row.items() if before.get(k) != v}
@@ -188,6 +188,11 @@ def tree_delta(
         reset=shown.reset,
     )
     return delta, ShownTree(sent, delta.totals or shown.totals, finished, reset=False)
+
+
+def _empty(value: Any) -> bool:
+    """A value a new row leaves out: "" (none), -1 (unknown or open) or False."""
+    return value is False or value == -1 or value == ""
 
 
 def empty_tree_delta() -> TreeDelta:

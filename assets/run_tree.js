@@ -1,6 +1,7 @@
 // The run tree panel's tree, kept in the page and changed by deltas from the server:
 // `window.runTree.update({rows, removed, totals, elapsed_ms, finished, reset})`. New rows come
-// whole, changed rows as run_id and the changed fields; `reset` replaces the whole tree (a page
+// whole but for their empty fields ("", -1, false: read here as such), changed rows as
+// run_id and the changed fields; `reset` replaces the whole tree (a page
 // that (re)joined, another run, the plumbing filter). Rows are rendered generically from their
 // fields; the clock, the waterfall bars and the wall time run here. Text only: names and errors
 // are set with textContent, never parsed as HTML.
@@ -79,11 +80,11 @@ window.runTree = (() => {
     const { row, el, line } = node;
     Object.assign(el.dataset, {
       runId: row.run_id,
-      parentId: row.parent_id,
-      name: row.name,
-      kind: row.kind,
-      status: row.status,
-      plumbing: String(row.is_plumbing),
+      parentId: row.parent_id || "",
+      name: row.name || "",
+      kind: row.kind || "",
+      status: row.status || "",
+      plumbing: String(Boolean(row.is_plumbing)),
       durationMs: row.duration_ms >= 0 ? String(row.duration_ms) : "",
     });
     const [dot, kind, name, summary, step, figures, duration] = line.children;
@@ -91,14 +92,14 @@ window.runTree = (() => {
     dot.title = row.error ? `${row.status}: ${row.error}` : row.status;
     kind.textContent = row.is_root ? "graph" : row.kind;
     kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
-    name.textContent = row.name;
+    name.textContent = row.name || "";
     name.title = row.run_id;
     summary.textContent = row.summary || "";
     summary.title = summary.textContent;
     step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
     figures.textContent = numbers(row);
     figures.title = figures.textContent;
-    duration.textContent = row.duration_label;
+    duration.textContent = row.duration_label || "";
     line.lastChild.firstChild.dataset.status = row.status;
   }
 
@@ -121,9 +122,10 @@ window.runTree = (() => {
   function bars() {
     const total = Math.max(elapsedNow(), 1);
     for (const { row, line } of nodes.values()) {
+      const start = row.start_ms || 0;
       const end = row.end_ms >= 0 ? row.end_ms : elapsedNow();
-      const left = Math.min(Math.max((row.start_ms / total) * 100, 0), 99.5);
-      const width = Math.min(Math.max(((end - row.start_ms) / total) * 100, 0.5), 100 - left);
+      const left = Math.min(Math.max((start / total) * 100, 0), 99.5);
+      const width = Math.min(Math.max(((end - start) / total) * 100, 0.5), 100 - left);
       const bar = line.lastChild.firstChild;
       bar.style.left = `${left.toFixed(2)}%`;
       bar.style.width = `${width.toFixed(2)}%`;

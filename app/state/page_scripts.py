@@ -17,7 +17,8 @@ COMPOSER_ID = "composer"
 
 
 def _call(function: str, *args: object) -> EventSpec:
-    return rx.call_script(f"{function}({', '.join(map(json.dumps, args))})")
+    compact = (json.dumps(arg, separators=(",", ":")) for arg in args)
+    return rx.call_script(f"{function}({','.join(compact)})")
 
 
 def _text_rows(deltas: list[TextDelta]) -> list[list[object]]:
