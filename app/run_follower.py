@@ -69,11 +69,13 @@ Update = RunStarted | RunProgress | StillAlive | StreamNote | RunEnded
 
 @dataclass(frozen=True)
 class Pace:
-    """How often updates come; ``clock`` also stamps the tree's frames (seconds)."""
+    """How often updates come; ``clock`` also stamps the tree's frames (seconds), unless
+    ``stamp`` tells when a frame happened (a replay times frames by their recording)."""
 
     flush_interval: float = 1 / 20
     heartbeat_interval: float = 1.0
     clock: Callable[[], float] = time.monotonic
+    stamp: Callable[[StreamPart], float] | None = None
 
 
 DEFAULT_PACE = Pace()
@@ -107,7 +109,7 @@ async def follow(
                     ended = True
                     break
                 if item.event == "events":
-                    tree.apply(item.data, clock())
+                    tree.apply(item.data, pace.stamp(item) if pace.stamp else clock())
                     changed = True
                     urgent = urgent or _gives_first_text(item, tree, with_text)
                 elif item.event == "error":
