@@ -3,6 +3,7 @@
 import reflex as rx
 
 from app import deployment
+from app.archive.routes import archive_api
 from app.components.composer import composer
 from app.components.header import header
 from app.components.message_list import message_list
@@ -39,8 +40,8 @@ def index() -> rx.Component:
 configure_logging()
 app = rx.App(
     stylesheets=["/app.css"],
-    head_components=[rx.script(src="/live_text.js")],
-    api_transformer=health_api,
+    head_components=[rx.script(src="/live_text.js"), rx.script(src="/import_recording.js")],
+    api_transformer=[health_api, archive_api],
 )
 app.register_lifespan_task(deployment.lifespan)
 app.add_page(index, title="LangGraph run inspector", on_load=ConversationState.handle_page_load)

@@ -10,8 +10,9 @@ from typing import Literal
 NodeStatus = Literal["running", "done", "error", "cancelled"]
 #: How a whole run ended, as far as the app can tell.
 FinishStatus = Literal["done", "error", "cancelled"]
-#: The conversation's state in the page (the `run-status` badge).
-ChatStatus = Literal["idle", "running", "done", "error", "cancelled"]
+#: The conversation's state in the page (the `run-status` badge); `replaying` while an
+#: archived run plays again.
+ChatStatus = Literal["idle", "running", "replaying", "done", "error", "cancelled"]
 #: Who a chat row speaks for.
 MessageRole = Literal["user", "assistant", "tool"]
 

@@ -5,6 +5,7 @@
 (function () {
   const data = JSON.parse(document.getElementById("recording").textContent);
   const root = document.getElementById("app");
+  const FRAME_MS = 30; // a timer, not requestAnimationFrame: it also runs in a hidden tab
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -118,7 +119,7 @@
       side.replaceChildren(tree(run, state, view));
     };
     function stop() {
-      if (view.playing) cancelAnimationFrame(view.playing.frame);
+      if (view.playing) clearTimeout(view.playing.timer);
       view.playing = null;
       play.textContent = "▶ Replay";
     }
@@ -136,9 +137,9 @@
         view.position = next;
         view.render();
         if (next >= total) stop();
-        else view.playing.frame = requestAnimationFrame(tick);
+        else view.playing.timer = setTimeout(tick, FRAME_MS);
       };
-      view.playing = { frame: requestAnimationFrame(tick) };
+      view.playing = { timer: setTimeout(tick, 0) };
     });
     step.addEventListener("click", () => { stop(); view.position = Math.min(total, view.position + 1); view.render(); });
     slider.addEventListener("input", () => { stop(); view.position = Number(slider.value); view.render(); });

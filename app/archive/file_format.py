@@ -28,6 +28,8 @@ FORMAT = "langgraph-run-inspector/recording"
 VERSION = 1
 #: Files over this size are refused (a 10,000-token run is about 14 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: A file naming the format this early is a recording, whole or not.
+HEAD_BYTES = 200
 
 
 def dumps(recordings: Sequence[Recording], secrets: Sequence[str] = ()) -> bytes:
@@ -70,7 +72,7 @@ def loads(raw: bytes) -> list[Recording]:
     except UnicodeDecodeError as exc:
         raise NotARecordingError("The file is not a run recording (not UTF-8 text).") from exc
     except ValueError as exc:
-        if raw.lstrip().startswith(b"{") and exc.pos >= len(raw.rstrip()) - 1:  # type: ignore[attr-defined]
+        if FORMAT.encode() in raw[:HEAD_BYTES]:  # it began as a recording
             raise TruncatedRecordingError(
                 "The recording is cut off (its JSON ends early): export it again."
             ) from exc

@@ -1,7 +1,5 @@
-"""Recording runs as they stream, off the stream's path: a follower hands each frame to a
-``ArchiveWriter`` (a queue put, never a wait), whose thread writes them in batches.
-
-One writer per process (``writer()``); the database is shared by the processes."""
+"""Recording runs as they stream, off the stream's path: a follower hands each frame to an
+``ArchiveWriter`` (a queue put, never a wait), whose thread writes them in batches."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from app.archive import store
 from app.archive.recording import RECORDED_EVENTS, Frame, frame_of, run_facts
 from app.archive.store import ArchiveError, RunHeader
 from app.lg_client import StreamPart
-from app.settings import ArchiveSettings, SettingsError, load_archive_settings, load_settings
+from app.settings import ArchiveSettings
 
 log = logging.getLogger(__name__)
 
@@ -194,21 +192,3 @@ class RunRecorder:
             run.assistant_id or facts.get("graph", ""),
             run.question or facts.get("question", ""),
         )
-
-
-_writer: ArchiveWriter | None = None
-_writer_lock = threading.Lock()
-
-
-def writer() -> ArchiveWriter:
-    """This process's writer, on Reflex's configured database (started on first use)."""
-    global _writer
-    with _writer_lock:
-        if _writer is None:
-            try:
-                settings = load_settings()
-                secrets = [settings.api_key or "", *settings.headers.values()]
-            except SettingsError:
-                secrets = []
-            _writer = ArchiveWriter(store.engine(), load_archive_settings(), secrets)
-        return _writer

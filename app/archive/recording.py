@@ -142,17 +142,18 @@ def unpack(body: bytes) -> list[Frame]:
 
 def build_tree(recording: Recording, upto: int | None = None, offset: float = 0.0) -> RunTree:
     """The run's tree after its first ``upto`` frames (all of them by default), its times
-    shifted by ``offset`` seconds. Over all frames of a finished recording, the tree is
-    finished the way the run ended."""
+    shifted by ``offset`` seconds. Over all frames, the tree is finished the way the run
+    ended."""
     tree = RunTree(recording.run_id)
     frames = recording.frames if upto is None else recording.frames[:upto]
     for frame in frames:
         if frame.event == "events":
             tree.apply(frame.data, frame.at + offset)
-    if upto is None and recording.status in FINISHED:
+    if upto is None:  # a recording left unfinished shows its open runs as never ended
+        status = recording.status if recording.status in FINISHED else "done"
         ended = recording.ended_at if recording.ended_at is not None else tree.last_event_at
         at = None if ended is None else ended + offset
-        tree.finish(recording.status, recording.error or None, at)  # type: ignore[arg-type]
+        tree.finish(status, recording.error or None, at)  # type: ignore[arg-type]
     return tree
 
 

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from app import testids
+from app.components.replay_bar import replay_bar
 from app.run_tree import DetailRow, TreeRow
 from app.state import TreePanelState
 
@@ -117,11 +118,11 @@ def node_details() -> rx.Component:
 
 def _run_picker() -> rx.Component:
     return rx.cond(
-        TreePanelState.run_ids.length() > 1,
+        TreePanelState.run_choices.length() > 0,
         rx.el.select(
             rx.foreach(
-                TreePanelState.run_ids,
-                lambda run_id, i: rx.el.option("Run " + (i + 1).to_string(), value=run_id),
+                TreePanelState.run_choices,
+                lambda choice: rx.el.option(choice.label, value=choice.run_id),
             ),
             value=TreePanelState.viewed_run_id,
             on_change=TreePanelState.view_run,
@@ -149,6 +150,7 @@ def run_tree_panel() -> rx.Component:
             align="center",
             width="100%",
         ),
+        replay_bar(),
         rx.box(
             rx.cond(
                 TreePanelState.tree_rows.length() == 0,

@@ -1,8 +1,10 @@
 """Reflex state, one class per concern: the thread list (threads.py), the conversation and its
-runs (conversation.py), the run tree panel (tree_panel.py)."""
+runs (conversation.py), the run tree panel (tree_panel.py), replaying and importing archived
+runs (replay.py)."""
 
 from .conversation import ConversationState
+from .replay import ReplayState
 from .threads import ThreadsState
 from .tree_panel import TreePanelState
 
-__all__ = ["ConversationState", "ThreadsState", "TreePanelState"]
+__all__ = ["ConversationState", "ReplayState", "ThreadsState", "TreePanelState"]

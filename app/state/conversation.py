@@ -7,6 +7,7 @@ steps aside when a newer follower took over the run."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -17,9 +18,22 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import deployment
+from app.archive import service as archive
+from app.archive.recorder import RunRecorder
+from app.archive.recording import Recording, build_tree, conversation
+from app.archive.replay import SPEEDS, replay_pace, replay_parts
+from app.archive.store import RecordingSummary
 from app.error_text import error_text
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
-from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
+from app.run_follower import (
+    DEFAULT_PACE,
+    RunEnded,
+    RunProgress,
+    RunStarted,
+    StreamNote,
+    Update,
+    follow,
+)
 from app.run_tree import RunTree
 from app.run_view import LiveText, view_run
 from app.settings import SettingsError
@@ -51,6 +65,8 @@ class ConversationState(rx.State):
     stream_notes: list[str] = []
     thread_id: str = ""
     run_id: str = ""
+    # The thread is shown from the archive only: the server no longer knows it.
+    read_only: bool = False
     # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
     # that, the new session still knows the question and offers to send it again.
     pending_question: str = rx.SessionStorage("", name="pending_question")
@@ -68,6 +84,10 @@ class ConversationState(rx.State):
     @rx.var
     def is_running(self) -> bool:
         return self.status == "running"
+
+    @rx.var
+    def is_replaying(self) -> bool:
+        return self.status == "replaying"
 
     @rx.var
     def can_retry(self) -> bool:
@@ -90,10 +110,10 @@ class ConversationState(rx.State):
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.error_message = error_text(exc)
-            return
-        async with self:
-            listing = await self.get_state(ThreadsState)
-            listing.show_deployment(assistants, threads, default_assistant_id)
+        else:
+            async with self:
+                listing = await self.get_state(ThreadsState)
+                listing.show_deployment(assistants, threads, default_assistant_id)
         if wanted and wanted != current and not running:
             yield ConversationState.open_thread(wanted)
 
@@ -102,21 +122,29 @@ class ConversationState(rx.State):
         """Show a thread's conversation and replay its latest run (going or over) for the tree.
 
         This is also how a session comes back after its worker died: a new session opens the
-        thread named in the URL."""
+        thread named in the URL. Its archived runs join the run picker; when the server no
+        longer knows the thread (or cannot be reached), its archived conversation is shown,
+        read-only."""
         async with self:
             if self.status == "running":
                 return
             await self._reset(thread_id)
+        archived = await asyncio.to_thread(_archived, thread_id)
         try:
             client = deployment.client()
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=1)
         except (httpx.HTTPError, SettingsError) as exc:
+            if archived:
+                async for event in self._show_archived_thread(thread_id, archived, exc):
+                    yield event
+                return
             async with self:
                 self.status, self.error_message = "error", error_text(exc)
             return
         messages = thread_messages(state.get("values"))
         async with self:
+            (await self.get_state(TreePanelState)).show_archived(archived)
             self.messages = messages
             if self.pending_question and not runs:
                 self._offer_retry(self.pending_question)
@@ -130,6 +158,28 @@ class ConversationState(rx.State):
         yield show_thread_in_url(thread_id)
         if runs:
             yield ConversationState.follow_run(runs[0]["run_id"])
+
+    async def _show_archived_thread(
+        self, thread_id: str, archived: list[RecordingSummary], reason: Exception
+    ):
+        """The thread as the archive has it, read-only, with a note saying why."""
+        recordings = await asyncio.to_thread(archive.thread_recordings, thread_id)
+        why = (
+            "The LangGraph server no longer knows this thread (did it restart?)"
+            if isinstance(reason, NotFoundError)
+            else f"The LangGraph server cannot be reached ({error_text(reason)})"
+        )
+        async with self:
+            panel = await self.get_state(TreePanelState)
+            panel.show_archived(archived)
+            messages: list[ChatMessage] = []
+            for recording in recordings:
+                tree = build_tree(recording)
+                panel.show_finished(tree)
+                messages += conversation(recording, tree)
+            self.messages, self.read_only = messages, True
+            self.stream_notes = [f"{why}: this is its archived recording, read-only."]
+        yield show_thread_in_url(thread_id)
 
     @rx.event
     async def handle_new_thread_click(self):
@@ -151,7 +201,8 @@ class ConversationState(rx.State):
         return show_thread_in_url("")
 
     async def _reset(self, thread_id: str) -> None:
-        self.thread_id, self.run_id = thread_id, ""
+        self.thread_id, self.run_id, self.read_only = thread_id, "", False
+        self._follower = ""  # a replay still playing stops showing
         self.messages, self.stream_notes = [], []
         self.streaming_run_id, self._live = "", LiveText()
         self.status, self.error_message = "idle", ""
@@ -164,7 +215,7 @@ class ConversationState(rx.State):
     def handle_submit(self, form_data: dict[str, str]):
         """Show the question at once and start streaming the run in the background."""
         question = (form_data.get("question") or "").strip()
-        if not question or self.status == "running":
+        if not question or self.status == "running" or self.read_only:
             return None
         size = len(question.encode())
         if size > MAX_QUESTION_BYTES:
@@ -246,11 +297,17 @@ class ConversationState(rx.State):
         async for event in self._follow(join):
             yield event
 
-    async def _follow(self, open_stream: OpenStream) -> AsyncIterator[EventSpec]:
+    async def _follow(
+        self, open_stream: OpenStream, replaying: Recording | None = None
+    ) -> AsyncIterator[EventSpec]:
         """Show a run's stream, update by update, until it ends, Stop is clicked or a newer
         follower takes over; then settle the status. Every way a run can end leaves a status,
-        a readable error if any, and everything received so far on screen."""
+        a readable error if any, and everything received so far on screen.
+
+        A live run is recorded into the archive as it streams; a replay (of ``replaying``)
+        is not, and ends the way the recorded run ended."""
         tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
+        recorder = None if replaying else _recorder()
         async with self:
             self._follower, self._heartbeat_at = follower, time.time()
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
@@ -262,7 +319,10 @@ class ConversationState(rx.State):
             async with self:
                 thread_id = self.thread_id
             yield show_thread_in_url(thread_id)
-            updates = follow(parts, tree)
+            if recorder:
+                parts = recorder.recorded(parts)
+            pace = replay_pace(replaying, time.monotonic()) if replaying else DEFAULT_PACE
+            updates = follow(parts, tree, pace)
             try:
                 async for update in updates:
                     async with self:
@@ -285,6 +345,9 @@ class ConversationState(rx.State):
             outcome: ChatStatus = ended.outcome
             if outcome == "done" and self._stop_requested:
                 outcome = "cancelled"
+            elif outcome == "done" and replaying and replaying.status != "running":
+                outcome = replaying.status
+                ended = RunEnded(ended.outcome, replaying.error or None)
             tree.finish(outcome, ended.error)
             scripts = await self._show(tree)
             if outcome == "done" and len(tree) == 0 and self._saved_messages:
@@ -292,6 +355,8 @@ class ConversationState(rx.State):
             self._saved_messages, self.pending_question = [], ""
             self.status, self.error_message = outcome, ended.error or ""
             thread_id = self.thread_id
+        if recorder:
+            recorder.finish(outcome, ended.error or "")
         log.info(
             "run %s",
             outcome,
@@ -360,10 +425,67 @@ class ConversationState(rx.State):
             "The app restarted before your question reached the server: send it again."
         )
 
+    # replaying archived runs (never calling the server)
+
+    @rx.event(background=True)
+    async def replay_run(self, run_id: str, speed: str):
+        """Play an archived run again as it streamed, at ``speed`` (a key of ``SPEEDS``)."""
+        async with self:
+            if self.status in ("running", "replaying"):
+                return
+            self.status, self._stop_requested = "replaying", False
+        recording = await asyncio.to_thread(archive.recording, run_id)
+        if recording is None:
+            async with self:
+                self.status, self.error_message = "error", "This run is not in the archive."
+            return
+        async with self:
+            self._start_replay(recording)
+
+        async def open_stream() -> AsyncIterator[StreamPart]:
+            return replay_parts(recording, SPEEDS.get(speed, 1.0))
+
+        async for event in self._follow(open_stream, replaying=recording):
+            yield event
+
+    @rx.event
+    async def replay_step_to(self, run_id: str, position: int):
+        """Show an archived run as it was after its first ``position`` frames."""
+        if self.status == "running":
+            return None
+        recording = await asyncio.to_thread(archive.recording, run_id)
+        if recording is None:
+            return None
+        self._start_replay(recording)
+        position = max(0, min(position, len(recording.frames)))
+        over = position == len(recording.frames)
+        tree = build_tree(
+            recording, None if over else position, time.monotonic() - recording.started_at
+        )
+        (await self.get_state(TreePanelState)).start_viewing(tree)
+        scripts = await self._show(tree)
+        self.status = recording.status if over and recording.status != "running" else "replaying"
+        self.error_message = recording.error if over else ""
+        return scripts
+
+    def _start_replay(self, recording: Recording) -> None:
+        """Clear the chat for a replay of ``recording``: its question, nothing else yet."""
+        self._follower = ""  # a replay already playing stops showing
+        self.messages = [ChatMessage("user", recording.question)] if recording.question else []
+        self.streaming_run_id, self._live = "", LiveText()
+        self.error_message = ""
+        if not self.read_only:  # a read-only thread keeps its note saying why
+            self.stream_notes = []
+        self.run_id = recording.run_id
+
     @rx.event(background=True)
     async def handle_stop_click(self):
-        """Cancel the current run on the server; its follower stops showing it at once."""
+        """Cancel the current run on the server; its follower stops showing it at once.
+        A replay just stops."""
         async with self:
+            if self.status == "replaying":
+                self._stop_requested = True
+                return
             if self.status != "running" or not self.run_id:
                 return
             self._stop_requested = True
@@ -373,3 +495,21 @@ class ConversationState(rx.State):
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")
+
+
+def _archived(thread_id: str) -> list[RecordingSummary]:
+    """The thread's archived runs; none when the archive cannot be read (the app goes on)."""
+    try:
+        return archive.summaries(thread_id)
+    except Exception:  # the archive is an extra: never the reason a page fails
+        log.exception("archive unreadable", extra={"thread_id": thread_id})
+        return []
+
+
+def _recorder() -> RunRecorder | None:
+    """A recorder for a run about to be followed; None when the archive is unusable."""
+    try:
+        return RunRecorder(archive.writer())
+    except Exception:  # the run is shown even when it cannot be recorded
+        log.exception("archive unavailable: the run is not recorded")
+        return None

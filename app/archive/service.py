@@ -1,0 +1,99 @@
+"""This process's archive, as the app's states and routes use it: one writer on Reflex's
+configured database (migrated by the launcher), recordings read back (the finished ones
+kept in a small cache, for stepping through a replay), files exported and imported.
+
+Blocking: call these from a thread (``asyncio.to_thread``)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+
+from app.archive import file_format, store
+from app.archive.html_export import render_html
+from app.archive.recorder import ArchiveWriter
+from app.archive.recording import FINISHED, Recording
+from app.archive.store import RecordingSummary
+from app.settings import SettingsError, load_archive_settings, load_settings
+from app.transcript import title_from
+
+log = logging.getLogger(__name__)
+
+CACHED_RECORDINGS = 4
+
+_lock = threading.Lock()
+_writer: ArchiveWriter | None = None
+_cache: OrderedDict[str, Recording] = OrderedDict()
+
+
+def secrets() -> list[str]:
+    """What must never leave the backend: the API key and the configured header values."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return []
+    return [s for s in (settings.api_key or "", *settings.headers.values()) if s]
+
+
+def writer() -> ArchiveWriter:
+    """This process's archive writer (started on first use)."""
+    global _writer
+    with _lock:
+        if _writer is None:
+            _writer = ArchiveWriter(store.engine(), load_archive_settings(), secrets())
+        return _writer
+
+
+def summaries(thread_id: str) -> list[RecordingSummary]:
+    """The thread's archived runs, oldest first (what this process still has to write,
+    written first)."""
+    _flush()
+    return store.summaries(store.engine(), thread_id)
+
+
+def recording(run_id: str) -> Recording | None:
+    """An archived run with its frames (what this process still has to write, written first)."""
+    with _lock:
+        if run_id in _cache:
+            _cache.move_to_end(run_id)
+            return _cache[run_id]
+    _flush()
+    found = store.load(store.engine(), run_id)
+    if found is not None and found.status in FINISHED:
+        with _lock:
+            _cache[run_id] = found
+            while len(_cache) > CACHED_RECORDINGS:
+                _cache.popitem(last=False)
+    return found
+
+
+def thread_recordings(thread_id: str) -> list[Recording]:
+    found = (recording(s.run_id) for s in summaries(thread_id))
+    return [r for r in found if r is not None]
+
+
+def export(recordings: list[Recording], kind: str) -> bytes:
+    """``recordings`` as an HTML page (``html``) or a JSON recording (``json``)."""
+    if kind == "json":
+        return file_format.dumps(recordings, secrets())
+    first = recordings[0]
+    title = title_from(first.question) or f"Run {first.run_id}"
+    if len(recordings) > 1:
+        title = f"Thread {first.thread_id}: {title}"
+    return render_html(recordings, title, secrets()).encode()
+
+
+def import_file(raw: bytes) -> list[Recording]:
+    """Store the recordings in a JSON file (those already archived are left as they are).
+    Raises a ``RecordingError`` for a file that is not a usable recording."""
+    recordings = file_format.loads(raw)
+    db = store.engine()
+    for found in recordings:
+        store.save(db, found)
+    return recordings
+
+
+def _flush() -> None:
+    if _writer is not None:
+        _writer.flush()
