@@ -21,7 +21,7 @@ from typing import Literal
 import httpx
 
 from app.error_text import error_text
-from app.lg_client import RunError, StreamPart, run_error
+from app.lg_client import RunError, StreamPart, event_time, run_error
 from app.run_tree import RunTree
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,14 @@ Update = RunStarted | RunProgress | StillAlive | StreamNote | RunEnded
 
 @dataclass(frozen=True)
 class Pace:
-    """How often updates come; ``clock`` also stamps the tree's frames (seconds), unless
-    ``stamp`` tells when a frame happened (a replay times frames by their recording)."""
+    """How often updates come (``clock`` paces them). Frames are stamped with the server's own
+    time when their ids carry it (resumable streams), else with ``wall_clock`` on arrival:
+    epoch seconds either way, so a replayed run keeps the durations it had live."""
 
     flush_interval: float = 1 / 20
     heartbeat_interval: float = 1.0
     clock: Callable[[], float] = time.monotonic
-    stamp: Callable[[StreamPart], float] | None = None
+    wall_clock: Callable[[], float] = time.time
 
 
 DEFAULT_PACE = Pace()
@@ -109,7 +110,7 @@ async def follow(
                     ended = True
                     break
                 if item.event == "events":
-                    tree.apply(item.data, pace.stamp(item) if pace.stamp else clock())
+                    tree.apply(item.data, event_time(item.id) or pace.wall_clock())
                     changed = True
                     urgent = urgent or _gives_first_text(item, tree, with_text)
                 elif item.event == "error":

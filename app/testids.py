@@ -7,7 +7,7 @@ COMPOSER_INPUT = "composer-input"
 SEND_BUTTON = "send-button"
 STOP_BUTTON = "stop-button"
 MESSAGE = "message"  # one per chat message, with data-role="user|assistant|tool"
-RUN_STATUS = "run-status"  # data-status="idle|running|replaying|done|error|cancelled"
+RUN_STATUS = "run-status"  # data-status="idle|running|replaying|done|error|cancelled|interrupted"
 ERROR_BANNER = "error-banner"
 RETRY_BUTTON = "retry-button"
 THREAD_ID = "thread-id"
@@ -15,10 +15,23 @@ NEW_THREAD = "new-thread"
 THREAD_ITEM = "thread-item"  # data-thread-id, data-current="true|false"
 ASSISTANT_PICKER = "assistant-picker"
 EVENT_TREE = "event-tree"
-TREE_NODE = "tree-node"  # data-run-id, data-parent-id, data-name, data-kind, data-status
+TREE_NODE = "tree-node"  # data-run-id, data-parent-id, data-name, data-kind, data-status,
+# data-duration-ms
 NODE_DETAILS = "node-details"
 HIDE_PLUMBING = "hide-plumbing"
 RUN_PICKER = "run-picker"
+INTERRUPT = "interrupt"  # one per pending interrupt, data-interrupt-id
+INTERRUPT_RESPONSE = "interrupt-response"  # the response box (an action card's message box)
+INTERRUPT_SUBMIT = "interrupt-submit"
+INTERRUPT_ARGS = "interrupt-args"  # an action card's arguments, edited as JSON
+INTERRUPT_APPROVE = "interrupt-approve"
+INTERRUPT_EDIT = "interrupt-edit"
+INTERRUPT_REJECT = "interrupt-reject"
+INTERRUPT_RESPOND = "interrupt-respond"
+THINKING = "thinking"  # inside an assistant message: its thinking
+PROGRESS = "progress"  # the latest custom event of a node still running
+GRAPH_INPUT_FORM = "graph-input-form"  # instead of the question box, for a graph without messages
+GRAPH_INPUT_FIELD = "graph-input-field"  # data-name: one field of that form
 EXPORT_HTML = "export-html"  # downloads the viewed run as a self-contained HTML page
 EXPORT_JSON = "export-json"  # downloads the viewed run as a JSON recording
 EXPORT_THREAD_HTML = "export-thread-html"  # the whole thread, as HTML

@@ -9,15 +9,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from app.run_tree import RunNode, RunTree, content_text
-from app.vocabulary import MODEL_KINDS, MessageRole, NodeStatus
+from app.run_tree import RunNode, RunTree, content_text, thinking_text
+from app.vocabulary import MODEL_KINDS, CardStatus, MessageRole
 
 TITLE_LENGTH = 60
 
 
 @dataclass
 class ChatMessage:
-    """One row of the chat. ``run_id`` is the model or tool run it came from, if any."""
+    """One row of the chat. ``run_id`` is the model or tool run it came from, if any (a tool
+    call whose tool has not started yet carries its model's run)."""
 
     role: MessageRole
     content: str = ""
@@ -25,31 +26,132 @@ class ChatMessage:
     tool_name: str = ""
     tool_args: str = ""
     tool_output: str = ""
-    status: NodeStatus = "done"  # a tool card's or a bubble's run status
+    status: CardStatus = "done"  # a tool card's or a bubble's run status
+    thinking: str = ""  # what the model thought before answering (never part of the answer)
 
 
 def run_messages(tree: RunTree) -> list[ChatMessage]:
     """The run's model answers and tool calls, in the order they started.
 
     A model call that only asked for tools (no text) gets no bubble: its tool cards say it.
+    A tool call whose tool has not started (its arguments still streaming, or waiting for a
+    person's approval) gets a ``pending`` card right after its model's answer.
     """
-    runs = sorted(tree.model_runs() + tree.tool_runs(), key=lambda node: node.started_at or 0.0)
-    messages = [_message_for(node) for node in runs]
-    return [m for m in messages if m.role == "tool" or m.content]
+    models, tools = tree.model_runs(), tree.tool_runs()
+    unstarted = _unstarted_calls(models, tools)
+    messages: list[tuple[float, ChatMessage]] = []
+    for node in sorted(models + tools, key=lambda node: node.started_at):
+        if node.kind in MODEL_KINDS:
+            bubble = _model_message(node)
+            if bubble.content or bubble.thinking:
+                messages.append((node.started_at, bubble))
+            messages.extend((node.started_at, card) for card in unstarted.get(node.run_id, []))
+        else:
+            messages.append((node.started_at, _tool_message(node, tree)))
+    output = _output_message(tree)
+    return [message for _, message in messages] + ([output] if output else [])
 
 
-def _message_for(node: RunNode) -> ChatMessage:
-    if node.kind in MODEL_KINDS:
-        text = node.streamed_text or node.output_text
-        return ChatMessage("assistant", text, node.run_id, status=node.status)
+def _output_message(tree: RunTree) -> ChatMessage | None:
+    """A graph without chat messages answers with its final output values, as JSON."""
+    root = tree.root
+    if tree.status != "done" or root is None or not isinstance(root.outputs, dict):
+        return None
+    if "messages" in root.outputs:
+        return None
+    text = json.dumps(root.outputs, indent=2, ensure_ascii=False, default=str)
+    return ChatMessage("assistant", f"```json\n{text}\n```", root.run_id)
+
+
+def _model_message(node: RunNode) -> ChatMessage:
+    text = node.streamed_text or node.output_text
+    thinking = node.streamed_thinking or thinking_text(node.outputs)
+    return ChatMessage("assistant", text, node.run_id, status=node.status, thinking=thinking)
+
+
+def _tool_message(node: RunNode, tree: RunTree) -> ChatMessage:
+    output = _tool_output(node.outputs)
+    if not output and node.status == "error":
+        # The server masks a tool's error; a tools node that handles errors says what it was.
+        output = _handled_error(node, tree) or node.error or ""
     return ChatMessage(
         "tool",
         run_id=node.run_id,
         tool_name=node.name,
         tool_args=_compact(node.inputs),
-        tool_output=_tool_output(node.outputs),
+        tool_output=output,
         status=node.status,
     )
+
+
+def _unstarted_calls(models: list[RunNode], tools: list[RunNode]) -> dict[str, list[ChatMessage]]:
+    """Per model run, the cards of the tool calls it asked for that no tool run took up yet.
+    A tool run takes up the earliest unmatched call of its name made before it started."""
+    open_calls = [
+        (model, call)
+        for model in sorted(models, key=lambda m: m.started_at)
+        for call in _calls(model)
+    ]
+    for tool in sorted(tools, key=lambda t: t.started_at):
+        match = next(
+            (
+                pair
+                for pair in open_calls
+                if pair[1]["name"] == tool.name and pair[0].started_at <= tool.started_at
+            ),
+            None,
+        )
+        if match:
+            open_calls.remove(match)
+    cards: dict[str, list[ChatMessage]] = {}
+    for model, call in open_calls:
+        cards.setdefault(model.run_id, []).append(
+            ChatMessage(
+                "tool",
+                run_id=model.run_id,
+                tool_name=call["name"],
+                tool_args=call["args"],
+                status="running" if model.is_open else "pending",
+            )
+        )
+    return cards
+
+
+def _calls(model: RunNode) -> list[dict[str, str]]:
+    """A model run's tool calls as name and argument text: final ones when it ended, else the
+    fragments streamed so far."""
+    final = model.outputs.get("tool_calls") if isinstance(model.outputs, dict) else None
+    if isinstance(final, list) and final:
+        return [
+            {"name": str(call.get("name") or "tool"), "args": _compact(call.get("args"))}
+            for call in final
+            if isinstance(call, dict)
+        ]
+    return [
+        {"name": str(chunk["name"] or "tool"), "args": chunk["args"]}
+        for chunk in model.tool_call_chunks
+    ]
+
+
+def _handled_error(node: RunNode, tree: RunTree) -> str:
+    """The error text of the `ToolMessage` (status `error`) an ancestor output for this call."""
+    parent = tree.get(node.parent_id) if node.parent_id else None
+    while parent is not None:
+        for message in _messages_in(parent.outputs):
+            same_call = node.tool_call_id and message.get("tool_call_id") == node.tool_call_id
+            if (
+                message.get("type") == "tool"
+                and message.get("status") == "error"
+                and (same_call or (not node.tool_call_id and message.get("name") == node.name))
+            ):
+                return content_text(message)
+        parent = tree.get(parent.parent_id) if parent.parent_id else None
+    return ""
+
+
+def _messages_in(output: Any) -> list[dict[str, Any]]:
+    messages = output.get("messages") if isinstance(output, dict) else None
+    return [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
 
 
 def _tool_output(output: Any) -> str:
@@ -69,26 +171,34 @@ def _compact(value: Any) -> str:
 
 
 def thread_messages(values: Any) -> list[ChatMessage]:
-    """A thread's conversation from its state ``values`` (``GET /threads/{id}/state``)."""
+    """A thread's conversation from its state ``values`` (``GET /threads/{id}/state``).
+
+    A tool call with no tool message yet (waiting for a person's approval) is a pending card."""
     raw = values.get("messages") if isinstance(values, dict) else None
     if not isinstance(raw, list):
         return []
-    tool_args = {
-        call.get("id"): _compact(call.get("args"))
-        for message in raw
-        if isinstance(message, dict)
-        for call in message.get("tool_calls") or []
-        if isinstance(call, dict)
-    }
+    raw = [message for message in raw if isinstance(message, dict)]
+    answered = {m.get("tool_call_id") for m in raw if m.get("type") == "tool"}
+    tool_args = {call.get("id"): _compact(call.get("args")) for m in raw for call in _calls_in(m)}
     messages = []
     for message in raw:
-        if not isinstance(message, dict):
-            continue
         kind, text = message.get("type"), content_text(message.get("content"))
         if kind == "human":
             messages.append(ChatMessage("user", text))
-        elif kind == "ai" and text:
-            messages.append(ChatMessage("assistant", text))
+        elif kind == "ai":
+            thinking = thinking_text(message)
+            if text or thinking:
+                messages.append(ChatMessage("assistant", text, thinking=thinking))
+            messages.extend(
+                ChatMessage(
+                    "tool",
+                    tool_name=str(call.get("name") or "tool"),
+                    tool_args=_compact(call.get("args")),
+                    status="pending",
+                )
+                for call in _calls_in(message)
+                if call.get("id") not in answered
+            )
         elif kind == "tool":
             messages.append(
                 ChatMessage(
@@ -100,6 +210,11 @@ def thread_messages(values: Any) -> list[ChatMessage]:
                 )
             )
     return messages
+
+
+def _calls_in(message: dict[str, Any]) -> list[dict[str, Any]]:
+    calls = message.get("tool_calls")
+    return [call for call in calls if isinstance(call, dict)] if isinstance(calls, list) else []
 
 
 def thread_title(values: Any) -> str:

@@ -1,17 +1,20 @@
-// The answer being streamed. The server sends only what is new, as (run_id, offset, text);
-// this keeps each run's whole text and paints it at most once per frame, appending to one text
-// node. Text only: nothing here is ever parsed as HTML.
+// The answer being streamed, and the thinking above it. The server sends only what is new, as
+// (run_id, part, offset, text); this keeps each part's whole text and paints it at most once per
+// frame, appending to one text node. Text only: nothing here is ever parsed as HTML.
 window.liveText = (() => {
-  const texts = new Map();
+  const texts = new Map(); // "runId\npart" -> text
   let scheduled = false;
   let retries = 0;
 
   function paint() {
     scheduled = false;
     let missing = false;
-    for (const [runId, text] of texts) {
-      const el = document.querySelector(`[data-live-run-id="${CSS.escape(runId)}"]`);
-      if (!el) { missing = true; continue; }
+    for (const [key, text] of texts) {
+      const [runId, part] = key.split("\n");
+      const el = document.querySelector(
+        `[data-live-run-id="${CSS.escape(runId)}"][data-live-part="${part}"]`
+      );
+      if (!el) { if (text) missing = true; continue; }
       const painted = el.__paintedLength;
       if (painted === text.length) continue;
       if (painted !== undefined && painted < text.length && el.firstChild) {
@@ -29,16 +32,21 @@ window.liveText = (() => {
     if (!scheduled) { scheduled = true; requestAnimationFrame(paint); }
   }
 
+  function set(runId, part, text) {
+    texts.set(`${runId}\n${part}`, text);
+  }
+
   return {
-    write(runId, offset, chunk) {
-      const have = texts.get(runId) || "";
+    write(runId, part, offset, chunk) {
+      const have = texts.get(`${runId}\n${part}`) || "";
       if (offset > have.length) return; // a gap: the server follows up with reset()
-      texts.set(runId, offset === have.length ? have + chunk : have.slice(0, offset) + chunk);
+      set(runId, part, offset === have.length ? have + chunk : have.slice(0, offset) + chunk);
       retries = 0;
       schedule();
     },
-    reset(runId, text) {
-      texts.set(runId, text);
+    reset(runId, answer, thinking) {
+      set(runId, "answer", answer);
+      set(runId, "thinking", thinking || "");
       retries = 0;
       schedule();
     },

@@ -47,6 +47,8 @@ GREETING = (
 )
 ASK_CITY = 'Which city should I check? Try asking "What\'s the weather in Paris?"'
 NOTHING_TO_SUMMARIZE = "There is nothing to summarize yet."
+#: A system message starting with this gives the model notes to answer from (graph `research`).
+NOTES_PREFIX = "Notes:"
 
 _PIECE = re.compile(r"\s*\S+\s*")
 _REPEAT_PREFIX = "repeat:"
@@ -68,6 +70,10 @@ _TIPS = (
     ("clear", "A great day for a walk."),
 )
 _DEFAULT_TIP = "Ask me about another city any time."
+#: How HumanInTheLoopMiddleware reports a call a reviewer edited, around the tool's result.
+_EDITED_CALL = re.compile(
+    r"with arguments (?P<args>\{.*?\})\.\s+Tool response:\s*(?P<report>.*)", re.DOTALL
+)
 
 
 def split_words(text: str) -> list[str]:
@@ -107,6 +113,10 @@ def plan_reply(messages: Sequence[BaseMessage], tool_names: Collection[str] = ()
     first, last = (messages[0], messages[-1]) if messages else (None, None)
     if isinstance(first, SystemMessage) and _text(first).lower().startswith("summarize"):
         return _summary(messages)
+    if isinstance(first, SystemMessage) and _text(first).startswith(NOTES_PREFIX):
+        return _from_notes(_text(first))
+    if isinstance(last, ToolMessage) and last.status == "error":
+        return Reply(f"Sorry, I could not get that: {_text(last)}")
     if isinstance(last, ToolMessage) and last.name == WEATHER_TOOL:
         return _weather_report(messages, last)
     if isinstance(last, HumanMessage):
@@ -157,6 +167,9 @@ def _weather_report(history: Sequence[BaseMessage], result: ToolMessage) -> Repl
         "that city",
     )
     report = _text(result)
+    if edited := _EDITED_CALL.search(report):  # a person changed the call before it ran
+        city = json.loads(edited["args"]).get("city", city)
+        report = edited["report"]
     tip = next((tip for word, tip in _TIPS if word in report), _DEFAULT_TIP)
     return Reply(f"It's {report} in {city}. {tip}")
 
@@ -168,6 +181,13 @@ def _summary(history: Sequence[BaseMessage]) -> Reply:
         return Reply(NOTHING_TO_SUMMARIZE)
     first_sentence = re.split(r"(?<=[.!?])\s", latest, maxsplit=1)[0]
     return Reply(f"Summary: {first_sentence}")
+
+
+def _from_notes(notes: str) -> Reply:
+    lines = [line.strip("- ").strip() for line in notes.splitlines()[1:] if line.strip()]
+    if not lines:
+        return Reply("My notes say nothing about that.")
+    return Reply("From my notes: " + " ".join(lines))
 
 
 def _bound_tool_names(kwargs: dict[str, Any]) -> set[str]:
@@ -193,6 +213,10 @@ class DemoChatModel(BaseChatModel):
         """Bind tools as OpenAI-style schemas; the model calls `get_weather` when it is bound."""
         return self.bind(tools=[convert_to_openai_tool(t) for t in tools], **kwargs)
 
+    def reply_chunks(self, reply: Reply) -> Iterator[AIMessageChunk]:
+        """The chunks this model streams for ``reply`` (a subclass may add to them)."""
+        return reply.chunks()
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -201,7 +225,9 @@ class DemoChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
-        return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in reply.chunks())
+        return generate_from_stream(
+            ChatGenerationChunk(message=chunk) for chunk in self.reply_chunks(reply)
+        )
 
     def _stream(
         self,
@@ -212,7 +238,7 @@ class DemoChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks():
+        for chunk in self.reply_chunks(reply):
             if delay:
                 time.sleep(delay)
             yield ChatGenerationChunk(message=chunk)
@@ -226,6 +252,6 @@ class DemoChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in reply.chunks():
+        for chunk in self.reply_chunks(reply):
             await asyncio.sleep(delay)  # even 0 lets the event loop send what is queued
             yield ChatGenerationChunk(message=chunk)

@@ -51,7 +51,7 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve graphs `agent`, `nested` and `failing` until interrupted."""
+    """Serve the graphs of langgraph.json until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--host", default="127.0.0.1")

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.lg_client import StreamPart
+from app.lg_client import StreamPart, event_time
 from app.run_tree import RunTree
 from app.transcript import ChatMessage, run_messages
 
 #: How a recorded run ended; ``running`` while it is being recorded (or was never finished).
-RecordingStatus = Literal["running", "done", "error", "cancelled"]
-FINISHED: tuple[RecordingStatus, ...] = ("done", "error", "cancelled")
+RecordingStatus = Literal["running", "done", "error", "cancelled", "interrupted"]
+FINISHED: tuple[RecordingStatus, ...] = ("done", "error", "cancelled", "interrupted")
 #: The frames a recording keeps: the tree's and the run's error (``metadata`` becomes run_id).
 RECORDED_EVENTS = ("events", "error")
 REDACTED = "[redacted]"
@@ -58,17 +58,9 @@ class Recording:
         return max(self.ended_at - self.started_at, 0.0)
 
 
-def server_time(event_id: str | None) -> float | None:
-    """The server's emission time (epoch s) in a resumable event id ``<epoch-ms>-<seq>``."""
-    if not event_id:
-        return None
-    millis, _, _ = event_id.partition("-")
-    return int(millis) / 1000 if millis.isdigit() else None
-
-
 def frame_of(part: StreamPart, arrived_at: float) -> Frame:
     """``part`` as a recorded frame, timed by its id or else by ``arrived_at`` (epoch s)."""
-    at = server_time(part.id)
+    at = event_time(part.id)
     return Frame(part.event, part.data, part.id, arrived_at if at is None else at)
 
 

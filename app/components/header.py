@@ -11,13 +11,18 @@ STATUS_COLORS = {
     "done": "green",
     "error": "red",
     "cancelled": "amber",
+    "interrupted": "amber",
 }
 
 
 def run_status_badge() -> rx.Component:
     return rx.badge(
         rx.cond(ConversationState.is_running, rx.spinner(size="1"), rx.fragment()),
-        ConversationState.status,
+        rx.cond(
+            ConversationState.status == "interrupted",
+            "interrupted · waiting for you",
+            ConversationState.status,
+        ),
         color_scheme=rx.match(ConversationState.status, *STATUS_COLORS.items(), "gray"),
         variant="soft",
         size="2",

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from app import testids
+from app.components.interrupt_cards import interrupt_cards
 from app.state import ConversationState, TreePanelState
 from app.transcript import ChatMessage
 
@@ -46,8 +47,29 @@ def user_message(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
+def _thinking(body: rx.Component, **props) -> rx.Component:
+    """The model's thinking, above its answer, folded unless it is streaming."""
+    return rx.el.details(
+        rx.el.summary(rx.icon("brain", size=13), "Thinking", class_name="thinking-summary"),
+        body,
+        class_name="thinking",
+        data_testid=testids.THINKING,
+        **props,
+    )
+
+
 def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
-    return _bubble(message, _markdown(message.content), class_name="message assistant")
+    return _bubble(
+        message,
+        rx.fragment(
+            rx.cond(
+                message.thinking != "",
+                _thinking(rx.text(message.thinking, class_name="thinking-text")),
+            ),
+            _markdown(message.content),
+        ),
+        class_name="message assistant",
+    )
 
 
 def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
@@ -59,7 +81,14 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
                     rx.icon("wrench", size=14),
                     rx.text(message.tool_name, weight="bold", size="2"),
                     rx.code(message.tool_args, size="1", class_name="tool-args"),
-                    rx.badge(message.status, size="1", variant="soft"),
+                    rx.badge(
+                        rx.cond(message.status == "pending", "not run yet", message.status),
+                        size="1",
+                        variant="soft",
+                        color_scheme=rx.match(
+                            message.status, ("error", "red"), ("pending", "amber"), "gray"
+                        ),
+                    ),
                     align="center",
                     spacing="2",
                 ),
@@ -87,12 +116,28 @@ def chat_message(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def streaming_message() -> rx.Component:
-    """The answer being streamed: plain text filled by assets/live_text.js, which receives
-    only the new text on each flush. It becomes a markdown bubble when the model call ends."""
+    """The answer being streamed (and its thinking): plain text filled by assets/live_text.js,
+    which receives only the new text on each flush. It becomes a markdown bubble when the model
+    call ends."""
     return rx.cond(
         ConversationState.streaming_run_id != "",
         rx.box(
-            rx.el.div(class_name="live-text", data_live_run_id=ConversationState.streaming_run_id),
+            rx.cond(
+                ConversationState.streaming_thinking,
+                _thinking(
+                    rx.el.div(
+                        class_name="live-text thinking-text",
+                        data_live_run_id=ConversationState.streaming_run_id,
+                        data_live_part="thinking",
+                    ),
+                    open=True,
+                ),
+            ),
+            rx.el.div(
+                class_name="live-text",
+                data_live_run_id=ConversationState.streaming_run_id,
+                data_live_part="answer",
+            ),
             data_testid=testids.MESSAGE,
             data_role="assistant",
             data_run_id=ConversationState.streaming_run_id,
@@ -128,6 +173,16 @@ def message_list() -> rx.Component:
             empty_hint(),
             rx.foreach(ConversationState.messages, chat_message),
             streaming_message(),
+            rx.cond(
+                ConversationState.progress != "",
+                rx.text(
+                    ConversationState.progress,
+                    size="1",
+                    class_name="progress-line",
+                    data_testid=testids.PROGRESS,
+                ),
+            ),
+            interrupt_cards(),
             spacing="3",
             padding="16px",
             width="100%",

@@ -7,7 +7,14 @@ from app.components.replay_bar import replay_bar
 from app.run_tree import DetailRow, TreeRow
 from app.state import TreePanelState
 
-KIND_COLORS = {"chain": "gray", "chat_model": "violet", "llm": "violet", "tool": "orange"}
+KIND_COLORS = {
+    "chain": "gray",
+    "chat_model": "violet",
+    "llm": "violet",
+    "tool": "orange",
+    "retriever": "teal",
+    "custom_event": "amber",
+}
 
 
 def _status_dot(row: rx.Var[TreeRow]) -> rx.Component:
@@ -45,12 +52,22 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
                 ),
                 rx.text(row.name, class_name="node-name", size="2", title=row.run_id),
                 rx.cond(
+                    row.summary != "",
+                    rx.text(
+                        row.summary, size="1", class_name="dim node-summary", title=row.summary
+                    ),
+                ),
+                rx.cond(
                     (row.step >= 0) & (row.name == row.langgraph_node),  # graph nodes only
                     rx.text("step " + row.step.to_string(), size="1", class_name="dim"),
                 ),
                 rx.cond(
-                    row.chunk_count > 0,
-                    rx.text(row.chunk_count.to_string() + " tok", size="1", class_name="dim"),
+                    row.thinking_tokens > 0,
+                    rx.text(row.thinking_tokens.to_string() + " think", size="1", class_name="dim"),
+                ),
+                rx.cond(
+                    row.answer_tokens > 0,
+                    rx.text(row.answer_tokens.to_string() + " tok", size="1", class_name="dim"),
                 ),
                 rx.text(row.duration_label, size="1", class_name="dim duration"),
                 _waterfall_bar(row),
@@ -76,6 +93,7 @@ def tree_node(row: rx.Var[TreeRow], selected_run_id: rx.Var[str]) -> rx.Componen
         data_name=row.name,
         data_kind=row.kind,
         data_status=row.status,
+        data_duration_ms=rx.cond(row.duration_ms >= 0, row.duration_ms.to_string(), ""),
     )
 
 

@@ -9,8 +9,16 @@ from app.state.threads import ThreadSummary
 
 def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
     return rx.box(
-        rx.text(thread.title, size="2", class_name="thread-title"),
-        rx.text(thread.thread_id.to(str)[:8], size="1", class_name="dim"),
+        rx.text(thread.title, size="2", class_name="thread-title", title=thread.title),
+        rx.hstack(
+            rx.cond(thread.graph_id != "", rx.code(thread.graph_id, size="1")),
+            rx.cond(
+                thread.updated_at != "",
+                rx.moment(thread.updated_at, from_now=True, class_name="dim thread-age"),
+            ),
+            spacing="2",
+            align="center",
+        ),
         on_click=ConversationState.open_thread(thread.thread_id),
         class_name="thread-item",
         data_testid=testids.THREAD_ITEM,

@@ -13,7 +13,7 @@ from .errors import (
     UnprocessableEntityError,
     run_error,
 )
-from .schema import Assistant, Run, RunStatus, StreamPart, Thread, ThreadState
+from .schema import Assistant, Run, RunStatus, StreamPart, Thread, ThreadState, event_time
 
 __all__ = [
     "APIStatusError",
@@ -32,5 +32,6 @@ __all__ = [
     "Thread",
     "ThreadState",
     "UnprocessableEntityError",
+    "event_time",
     "run_error",
 ]

@@ -71,12 +71,20 @@ class LangGraphClient:
         body = {"limit": limit, "sort_by": "updated_at", "sort_order": "desc"}
         return await self._request("POST", "/threads/search", json=body)
 
+    async def get_thread(self, thread_id: str) -> Thread:
+        return await self._request("GET", f"/threads/{thread_id}")
+
     async def get_thread_state(self, thread_id: str) -> ThreadState:
         return await self._request("GET", f"/threads/{thread_id}/state")
 
     # assistants
     async def search_assistants(self, *, limit: int = 100) -> list[Assistant]:
         return await self._request("POST", "/assistants/search", json={"limit": limit})
+
+    async def get_assistant_schemas(self, assistant_id: str) -> dict[str, Any]:
+        """The graph's ``input_schema``, ``output_schema``, ... (JSON Schema); the id must be
+        the assistant's UUID."""
+        return await self._request("GET", f"/assistants/{assistant_id}/schemas")
 
     # runs
     async def get_run(self, thread_id: str, run_id: str) -> Run:
@@ -89,20 +97,22 @@ class LangGraphClient:
         self,
         thread_id: str,
         assistant_id: str,
-        input: Mapping[str, Any],
+        input: Mapping[str, Any] | None,
         *,
+        command: Mapping[str, Any] | None = None,
         stream_resumable: bool = False,
     ) -> AsyncIterator[StreamPart]:
-        """Start a run and stream its events (``stream_mode="events"``).
+        """Start a run and stream its events (``stream_mode="events"``). ``command`` (say
+        ``{"resume": value}`` for an interrupted thread) goes instead of or beside ``input``.
 
         Yields ``metadata`` (with the ``run_id``) first, then ``events`` and possibly
         ``error`` parts, and always a single ``end`` part last.
         """
-        body: dict[str, Any] = {
-            "assistant_id": assistant_id,
-            "input": dict(input),
-            "stream_mode": "events",
-        }
+        body: dict[str, Any] = {"assistant_id": assistant_id, "stream_mode": "events"}
+        if input is not None:
+            body["input"] = dict(input)
+        if command is not None:
+            body["command"] = dict(command)
         if stream_resumable:
             body["stream_resumable"] = True
         return self._stream("POST", f"/threads/{thread_id}/runs/stream", json=body)
@@ -111,8 +121,9 @@ class LangGraphClient:
         self,
         thread_id: str,
         assistant_id: str,
-        input: Mapping[str, Any],
+        input: Mapping[str, Any] | None,
         *,
+        command: Mapping[str, Any] | None = None,
         retry_delays: Sequence[float] = RETRY_DELAYS,
     ) -> AsyncIterator[StreamPart]:
         """``stream_run`` that survives a dropped connection: yields every part of the run once.
@@ -123,7 +134,9 @@ class LangGraphClient:
         first event, because the server's event ids are not unique and resuming after the last
         one can skip events; parts already yielded are dropped (same id, same data).
         """
-        stream = self.stream_run(thread_id, assistant_id, input, stream_resumable=True)
+        stream = self.stream_run(
+            thread_id, assistant_id, input, command=command, stream_resumable=True
+        )
         return self._reconnecting(thread_id, stream, None, retry_delays)
 
     def join_run_reconnecting(

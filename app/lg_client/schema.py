@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
@@ -22,6 +23,16 @@ class StreamPart:
     event: str
     data: Any
     id: str | None = None
+
+
+_EVENT_ID = re.compile(r"(\d{12,})-\d+")
+
+
+def event_time(event_id: str | None) -> float | None:
+    """When the server emitted a frame, in epoch seconds, from a resumable stream's event id
+    (``<epoch-ms>-<n>``); None for other ids or none."""
+    match = _EVENT_ID.fullmatch(event_id or "")
+    return int(match[1]) / 1000 if match else None
 
 
 class Thread(TypedDict, total=False):

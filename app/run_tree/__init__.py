@@ -2,11 +2,13 @@
 run inspector renders from it. No Reflex or HTTP imports."""
 
 from app.run_tree.model import (
-    STREAM_ENDED_EARLY,
+    INTERRUPTED_NOTE,
+    UNFINISHED_NOTE,
     RunNode,
     RunTree,
     content_text,
     parse_event_name,
+    thinking_text,
 )
 from app.run_tree.view import (
     DetailRow,
@@ -21,7 +23,8 @@ from app.run_tree.view import (
 )
 
 __all__ = [
-    "STREAM_ENDED_EARLY",
+    "INTERRUPTED_NOTE",
+    "UNFINISHED_NOTE",
     "DetailRow",
     "RunNode",
     "RunTree",
@@ -35,4 +38,5 @@ __all__ = [
     "is_plumbing",
     "node_details",
     "parse_event_name",
+    "thinking_text",
 ]

@@ -10,12 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.vocabulary import MODEL_KINDS, OTHER_KIND, TOOL_KIND, FinishStatus, NodeStatus
+from app.vocabulary import (
+    CUSTOM_EVENT_KIND,
+    MODEL_KINDS,
+    OTHER_KIND,
+    TOOL_KIND,
+    FinishStatus,
+    NodeStatus,
+)
 
 PHASES = ("start", "stream", "end", "error")
 
-STREAM_ENDED_EARLY = "stream ended before this run finished"
+UNFINISHED_NOTE = (
+    "The stream ended before this run reported its end, and no error was reported: it may "
+    "have finished, or been stopped, without the server saying so."
+)
+INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
 RUN_FAILED = "run failed"
+CUSTOM_EVENT = "on_custom_event"
 
 
 @dataclass
@@ -43,8 +55,12 @@ class RunNode:
     started_at: float = 0.0
     last_seen_at: float = 0.0
     ended_at: float | None = None
-    chunk_count: int = 0
+    tool_call_id: str | None = None  # a tool run's, from its end or error frame
+    chunk_count: int = 0  # every stream chunk, empty and tool-call ones included
+    answer_tokens: int = 0  # chunks that carried answer text
+    thinking_tokens: int = 0  # chunks that carried thinking (signatures are neither)
     _text_parts: list[str] = field(default_factory=list, repr=False)
+    _thinking_parts: list[str] = field(default_factory=list, repr=False)
     _tool_calls: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
@@ -68,6 +84,13 @@ class RunNode:
         return self._text_parts[0] if self._text_parts else ""
 
     @property
+    def streamed_thinking(self) -> str:
+        """The thinking (reasoning) streamed by a model run so far."""
+        if len(self._thinking_parts) > 1:
+            self._thinking_parts[:] = ["".join(self._thinking_parts)]
+        return self._thinking_parts[0] if self._thinking_parts else ""
+
+    @property
     def tool_call_chunks(self) -> list[dict[str, Any]]:
         """Tool calls streamed by a model run: fragments merged by index into
         `{"index", "id", "name", "args"}` entries, `args` being the JSON text so far."""
@@ -81,9 +104,13 @@ class RunNode:
     def add_chunk(self, chunk: Any) -> None:
         """Fold one model stream chunk (message chunk dict, or plain text) into this run."""
         self.chunk_count += 1
-        text = content_text(chunk)
+        text, thinking = content_text(chunk), thinking_text(chunk)
         if text:
             self._text_parts.append(text)
+            self.answer_tokens += 1
+        if thinking:
+            self._thinking_parts.append(thinking)
+            self.thinking_tokens += 1
         if isinstance(chunk, dict) and isinstance(chunk.get("tool_call_chunks"), list):
             for fragment in chunk["tool_call_chunks"]:
                 if isinstance(fragment, dict):
@@ -132,6 +159,7 @@ class RunTree:
         self._nodes: dict[str, RunNode] = {}
         self._children: dict[str, list[str]] = {}
         self._graph_node_names: set[str] = set()
+        self._custom_events = 0
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -206,6 +234,8 @@ class RunTree:
             self.started_at = received_at
         if self.last_event_at is None or received_at > self.last_event_at:
             self.last_event_at = received_at
+        if event.get("event") == CUSTOM_EVENT:
+            return self._add_custom_event(run_id, event, received_at)
 
         kind, phase = parse_event_name(event.get("event"))
         data = event.get("data")
@@ -233,11 +263,32 @@ class RunTree:
             node.outputs = data.get("output")
             if node.inputs is None and "input" in data:
                 node.inputs = data["input"]
+            node.tool_call_id = node.tool_call_id or _tool_call_id(node.outputs)
             self._close(node, "done", received_at)
         elif phase == "error":
             if node.is_open:
                 node.error = _error_text(data.get("error"))
+            node.tool_call_id = node.tool_call_id or _tool_call_id(data)
             self._close(node, "error", received_at)
+        return node
+
+    def _add_custom_event(self, run_id: str, event: dict[str, Any], at: float) -> RunNode:
+        """An `on_custom_event` (`adispatch_custom_event`): a leaf under the run that sent it,
+        named by the event, holding its payload. Its `run_id` is the sender's, so the leaf gets
+        an id of its own."""
+        self._custom_events += 1
+        node = RunNode(
+            run_id=f"{run_id}#event-{self._custom_events}",
+            status="done",
+            outputs=event.get("data"),
+            started_at=at,
+            last_seen_at=at,
+            ended_at=at,
+        )
+        self._describe(node, event, CUSTOM_EVENT_KIND)
+        node.name = node.name or "custom event"
+        self._nodes[node.run_id] = node
+        self._link(node, run_id)
         return node
 
     def finish(
@@ -245,38 +296,32 @@ class RunTree:
     ) -> None:
         """Record how the run ended and close every node still running.
 
+        - "done" (the stream ended, no error): nodes still open never sent their end frame,
+          and nothing says they failed: they become "unfinished" (see `UNFINISHED_NOTE`).
+        - "interrupted" (the stream ended and the thread waits for a person): open nodes are
+          where the graph stopped; they become "interrupted".
         - "cancelled" (the user stopped it): open nodes become "cancelled".
-        - "error" (an `event: error` frame): open nodes become "error"; the message goes on the
-          deepest open nodes (the failing node: the server sends no end frame for it) and on the
-          root.
-        - "done" (the stream ended normally): nodes should all be closed by then. Any still open
-          did not finish as far as we can tell, so they become "error" with "stream ended before
-          this run finished", and the run's own status becomes "error" with that message.
+        - "error" (an `event: error` frame, a lost connection): open nodes become "error"; the
+          message goes on the deepest open nodes (the failing node: the server sends no end
+          frame for it) and on the root.
 
         Nodes closed here get `ended_at = at` (default: the latest frame's time). Only the first
         call counts: a later `finish` (say EOF after an error frame) changes nothing.
         """
         if self.is_finished:
             return
-        if status not in ("done", "error", "cancelled"):
+        if status not in ("done", "error", "cancelled", "interrupted"):
             status = "error"
         ended_at = at if at is not None else (self.last_event_at or 0.0)
         open_nodes = [node for node in self._nodes.values() if node.is_open]
-
-        message: str | None = None
         if status == "error":
-            message = error or RUN_FAILED
-        elif status == "done" and open_nodes:
-            status, message = "error", STREAM_ENDED_EARLY
-
-        if status == "cancelled":
-            for node in open_nodes:
-                self._close(node, "cancelled", ended_at)
+            self._fail(open_nodes, error or RUN_FAILED, ended_at)
         else:
-            self._fail(open_nodes, message or RUN_FAILED, ended_at)
-
+            closed_as: NodeStatus = "unfinished" if status == "done" else status
+            for node in open_nodes:
+                self._close(node, closed_as, ended_at)
         self.status = status
-        self.error = message
+        self.error = (error or RUN_FAILED) if status == "error" else None
         self.ended_at = max(ended_at, self.last_event_at or ended_at)
         if self.started_at is None:
             self.started_at = self.ended_at
@@ -383,6 +428,45 @@ def content_text(value: Any) -> str:
                     parts.append(text)
         return "".join(parts)
     return ""
+
+
+def thinking_text(value: Any) -> str:
+    """The thinking in a message, a message chunk or its content blocks: Anthropic
+    `thinking` (signatures skipped) and `redacted_thinking`, LangChain v1 `reasoning`, OpenAI
+    reasoning summaries, and a `reasoning_content` field some providers send."""
+    if isinstance(value, dict):
+        if "content" in value:
+            extra = value.get("additional_kwargs")
+            kept = extra.get("reasoning_content") if isinstance(extra, dict) else None
+            return thinking_text(value["content"]) + (kept if isinstance(kept, str) else "")
+        return _block_thinking(value)
+    if isinstance(value, list):
+        return "".join(_block_thinking(block) for block in value if isinstance(block, dict))
+    return ""
+
+
+def _block_thinking(block: dict[str, Any]) -> str:
+    kind = block.get("type")
+    if kind == "thinking":
+        text = block.get("thinking")
+    elif kind == "redacted_thinking":
+        text = "[redacted thinking]"
+    elif kind == "reasoning":
+        text = block.get("reasoning")
+        summary = block.get("summary")
+        if not isinstance(text, str) and isinstance(summary, list):
+            text = "".join(
+                str(part.get("text") or "") for part in summary if isinstance(part, dict)
+            )
+    else:
+        text = None
+    return text if isinstance(text, str) else ""
+
+
+def _tool_call_id(value: Any) -> str | None:
+    """The `tool_call_id` of a tool's output message or error frame data, if any."""
+    call_id = value.get("tool_call_id") if isinstance(value, dict) else None
+    return call_id if isinstance(call_id, str) and call_id else None
 
 
 def _error_text(error: Any) -> str:

@@ -9,12 +9,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.run_tree.model import RunNode, RunTree
-from app.vocabulary import CHAIN_KIND, MODEL_KINDS, RETRIEVER_KIND, TOOL_KIND
+from app.run_tree.model import INTERRUPTED_NOTE, UNFINISHED_NOTE, RunNode, RunTree, content_text
+from app.vocabulary import (
+    CHAIN_KIND,
+    CUSTOM_EVENT_KIND,
+    MODEL_KINDS,
+    PROMPT_KIND,
+    RETRIEVER_KIND,
+    TOOL_KIND,
+)
 
 PLUMBING_NAMES = frozenset({"ChannelWrite", "ChannelRead", "__start__", "_write", "_route"})
 PLUMBING_PREFIXES = ("Runnable", "ChannelWrite<", "ChannelRead<")
-NEVER_PLUMBING_KINDS = frozenset({*MODEL_KINDS, TOOL_KIND, RETRIEVER_KIND})
+NEVER_PLUMBING_KINDS = frozenset({*MODEL_KINDS, TOOL_KIND, RETRIEVER_KIND, CUSTOM_EVENT_KIND})
+#: `langgraph_triggers` of a node started by `Send` (a fan-out branch).
+SEND_TRIGGER = "__pregel_push"
+SUMMARY_CHARS = 40
+SNIPPET_CHARS = 300
 END_NODE = "__end__"
 
 MIN_BAR_PCT = 0.5
@@ -35,7 +46,10 @@ class TreeRow:
     step: int  # -1 when unknown
     depth: int
     duration_label: str  # "running" while open
-    chunk_count: int
+    duration_ms: int  # -1 while open
+    answer_tokens: int
+    thinking_tokens: int
+    summary: str  # a Send branch's input, shortened ("" for other nodes)
     offset_pct: float  # waterfall bar: start, as % of the run's span
     width_pct: float  # waterfall bar: length, as % of the run's span (at least 0.5)
     is_plumbing: bool
@@ -117,7 +131,10 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
                 step=node.langgraph_step if node.langgraph_step is not None else -1,
                 depth=depth,
                 duration_label=duration_label(node),
-                chunk_count=node.chunk_count,
+                duration_ms=round(node.duration * 1000) if node.duration is not None else -1,
+                answer_tokens=node.answer_tokens,
+                thinking_tokens=node.thinking_tokens,
+                summary=row_summary(node),
                 offset_pct=offset,
                 width_pct=width,
                 is_plumbing=plumbing,
@@ -129,6 +146,34 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
         return rows
 
     return rows_for(tree.roots(), "", 0)
+
+
+def row_summary(node: RunNode) -> str:
+    """A short line beside a node's name: a custom event's payload, or what tells `Send`
+    branches of one node apart (their input)."""
+    if node.kind == CUSTOM_EVENT_KIND:
+        return _short(node.outputs)
+    triggers = node.metadata.get("langgraph_triggers")
+    if not isinstance(triggers, list) or SEND_TRIGGER not in triggers or node.inputs is None:
+        return ""
+    return _short(node.inputs)
+
+
+def _short(value: Any) -> str:
+    """A value on one line of at most SUMMARY_CHARS: a lone key's value named by its key."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) and len(value) == 1:
+        key, value = next(iter(value.items()))
+        text = f"{key}: {value if isinstance(value, str) else _one_line(value)}"
+    else:
+        text = value if isinstance(value, str) else _one_line(value)
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+
+
+def _one_line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def flatten_rows(rows: list[TreeRow]) -> list[TreeRow]:
@@ -178,10 +223,16 @@ def format_duration(seconds: float) -> str:
 
 
 def duration_label(node: RunNode) -> str:
-    """The node's duration, or "running" while it is open."""
+    """The node's duration: "running" while it is open, "waiting" where the graph waits for a
+    person, at least what was seen for an unfinished node, nothing for a custom event."""
     if node.duration is None:
         return "running"
-    return format_duration(node.duration)
+    if node.kind == CUSTOM_EVENT_KIND:
+        return ""
+    if node.status == "interrupted":
+        return "waiting"
+    prefix = "≥ " if node.status == "unfinished" else ""
+    return prefix + format_duration(node.duration)
 
 
 def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRow]:
@@ -211,19 +262,66 @@ def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRo
     fields.append(DetailRow("Duration", duration_label(node)))
     if node.error:
         fields.append(DetailRow("Error", node.error, is_block=True))
+    if node.status in STATUS_NOTES:
+        fields.append(DetailRow("Note", STATUS_NOTES[node.status], is_block=True))
+    if node.tool_call_id:
+        fields.append(DetailRow("Tool call ID", node.tool_call_id))
     if node.kind in MODEL_KINDS:
+        fields.append(DetailRow("Answer tokens", str(node.answer_tokens)))
+        if node.thinking_tokens:
+            fields.append(DetailRow("Thinking tokens", str(node.thinking_tokens)))
         fields.append(DetailRow("Chunks", str(node.chunk_count)))
+        if node.streamed_thinking:
+            fields.append(DetailRow("Thinking", _fold_text(node.streamed_thinking), True))
         if node.streamed_text:
             fields.append(DetailRow("Streamed text", _fold_text(node.streamed_text), True))
         if node.tool_call_chunks:
             fields.append(DetailRow("Tool calls", format_payload(node.tool_call_chunks), True))
+    fields.extend(_readable_output(node))
+    if node.kind == CUSTOM_EVENT_KIND:
+        fields.append(DetailRow("Payload", format_payload(node.outputs), is_block=True))
+        return fields + _metadata_row(node)
     if node.inputs is not None:
         fields.append(DetailRow("Inputs", format_payload(node.inputs), is_block=True))
     if node.outputs is not None:
         fields.append(DetailRow("Outputs", format_payload(node.outputs), is_block=True))
-    if node.metadata:
-        fields.append(DetailRow("Metadata", format_payload(node.metadata), is_block=True))
-    return fields
+    return fields + _metadata_row(node)
+
+
+STATUS_NOTES = {"unfinished": UNFINISHED_NOTE, "interrupted": INTERRUPTED_NOTE}
+
+
+def _metadata_row(node: RunNode) -> list[DetailRow]:
+    if not node.metadata:
+        return []
+    return [DetailRow("Metadata", format_payload(node.metadata), is_block=True)]
+
+
+def _readable_output(node: RunNode) -> list[DetailRow]:
+    """A retriever's documents and a prompt's rendered messages, as a person reads them."""
+    output = node.outputs
+    if node.kind == RETRIEVER_KIND and isinstance(output, list):
+        documents = [_document_text(doc) for doc in output]
+        return [DetailRow(f"Documents ({len(documents)})", "\n\n".join(documents), True)]
+    if node.kind == PROMPT_KIND and isinstance(output, dict):
+        messages = output.get("messages")
+        if isinstance(messages, list):
+            lines = [
+                f"{m.get('type', 'message')}: {content_text(m)}"
+                for m in messages
+                if isinstance(m, dict)
+            ]
+            return [DetailRow("Rendered messages", _fold_text("\n\n".join(lines)), True)]
+    return []
+
+
+def _document_text(document: Any) -> str:
+    if not isinstance(document, dict):
+        return _one_line(document)[:SNIPPET_CHARS]
+    content = str(document.get("page_content") or "")
+    snippet = content if len(content) <= SNIPPET_CHARS else content[:SNIPPET_CHARS] + "…"
+    metadata = document.get("metadata")
+    return f"{snippet}\n{_one_line(metadata)}" if metadata else snippet
 
 
 def format_payload(value: Any) -> str:

@@ -8,6 +8,7 @@ steps aside when a newer follower took over the run."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import uuid
@@ -21,24 +22,18 @@ from app import deployment
 from app.archive import service as archive
 from app.archive.recorder import RunRecorder
 from app.archive.recording import Recording, build_tree, conversation
-from app.archive.replay import SPEEDS, replay_pace, replay_parts
+from app.archive.replay import SPEEDS, replay_parts
 from app.archive.store import RecordingSummary
 from app.error_text import error_text
+from app.graph_input import InputError, InputField, form_fields, form_input
+from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
-from app.run_follower import (
-    DEFAULT_PACE,
-    RunEnded,
-    RunProgress,
-    RunStarted,
-    StreamNote,
-    Update,
-    follow,
-)
+from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
 from app.run_tree import RunTree
 from app.run_view import LiveText, view_run
 from app.settings import SettingsError
 from app.state.page_scripts import reset_live_text, show_thread_in_url, write_live_text
-from app.state.threads import ThreadsState
+from app.state.threads import TITLE_KEY, ThreadsState
 from app.state.tree_panel import TreePanelState
 from app.transcript import ChatMessage, thread_messages, title_from
 from app.vocabulary import ChatStatus
@@ -51,6 +46,10 @@ MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
+
+
+class InterruptGoneError(Exception):
+    """The interrupt being answered is no longer pending (answered in another tab?)."""
 
 
 class ConversationState(rx.State):
@@ -70,8 +69,17 @@ class ConversationState(rx.State):
     # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
     # that, the new session still knows the question and offers to send it again.
     pending_question: str = rx.SessionStorage("", name="pending_question")
+    # What the thread waits for a person to answer (each a card in the chat).
+    interrupts: list[InterruptCard] = []
+    streaming_thinking: bool = False  # the live bubble has a thinking section
+    progress: str = ""  # the latest custom event of a node still running
 
     _question: str = ""
+    _input: dict | None = None  # the input of a graph without chat messages (from its form)
+    # The `command` of the last resume run (``{"resume": ...}``), sent again by Retry, and the
+    # interrupts it answers.
+    _command: dict | None = None
+    _answered_ids: list[str] = []
     _live: LiveText = LiveText()
     # A thread's saved conversation while its latest run is replayed (open_thread).
     _saved_messages: list[ChatMessage] = []
@@ -91,7 +99,12 @@ class ConversationState(rx.State):
 
     @rx.var
     def can_retry(self) -> bool:
-        return self.status == "error" and self._question != ""
+        return self.status == "error" and (self._question != "" or self._command is not None)
+
+    @rx.var
+    def is_waiting(self) -> bool:
+        """The thread waits for a person: the composer answers instead of asking."""
+        return len(self.interrupts) > 0 and self.status != "running"
 
     # page load and threads
 
@@ -114,6 +127,12 @@ class ConversationState(rx.State):
             async with self:
                 listing = await self.get_state(ThreadsState)
                 listing.show_deployment(assistants, threads, default_assistant_id)
+                graph_id, uuid = listing.assistant_id, listing.assistant_uuid(listing.assistant_id)
+            fields = await _input_form(uuid)
+            async with self:
+                listing = await self.get_state(ThreadsState)
+                if listing.assistant_id == graph_id:
+                    listing.input_fields = fields
         if wanted and wanted != current and not running:
             yield ConversationState.open_thread(wanted)
 
@@ -132,6 +151,7 @@ class ConversationState(rx.State):
         archived = await asyncio.to_thread(_archived, thread_id)
         try:
             client = deployment.client()
+            thread = await client.get_thread(thread_id)
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=1)
         except (httpx.HTTPError, SettingsError) as exc:
@@ -143,9 +163,19 @@ class ConversationState(rx.State):
                 self.status, self.error_message = "error", error_text(exc)
             return
         messages = thread_messages(state.get("values"))
+        graph_id = (thread.get("metadata") or {}).get("graph_id")
         async with self:
+            listing = await self.get_state(ThreadsState)
+            if isinstance(graph_id, str) and graph_id:  # asking again runs the thread's graph
+                listing.assistant_id = graph_id
+            uuid = listing.assistant_uuid(listing.assistant_id)
+        fields = await _input_form(uuid)
+        async with self:
+            (await self.get_state(ThreadsState)).input_fields = fields
             (await self.get_state(TreePanelState)).show_archived(archived)
-            self.messages = messages
+            self.messages, self.interrupts = messages, interrupt_cards(state)
+            if self.interrupts and not runs:
+                self.status = "interrupted"
             if self.pending_question and not runs:
                 self._offer_retry(self.pending_question)
             elif runs:
@@ -196,6 +226,7 @@ class ConversationState(rx.State):
         if self.status == "running" or assistant_id == listing.assistant_id:
             return None
         listing.assistant_id = assistant_id
+        listing.input_fields = await _input_form(listing.assistant_uuid(assistant_id))
         await self._reset("")
         self.pending_question = ""
         return show_thread_in_url("")
@@ -206,7 +237,9 @@ class ConversationState(rx.State):
         self.messages, self.stream_notes = [], []
         self.streaming_run_id, self._live = "", LiveText()
         self.status, self.error_message = "idle", ""
-        self._question, self._saved_messages = "", []
+        self.interrupts, self.progress, self.streaming_thinking = [], "", False
+        self._question, self._saved_messages, self._command = "", [], None
+        self._input = None
         (await self.get_state(TreePanelState)).clear()
 
     # sending, following, stopping
@@ -229,14 +262,46 @@ class ConversationState(rx.State):
 
     @rx.event
     def handle_retry_click(self):
-        """Send the last question again after a failed run."""
-        if self.status == "running" or not self._question:
+        """Send the last question (or answer to an interrupt) again after a failed run."""
+        if self.status == "running":
             return None
-        return self._send(self._question)
+        if self._command is not None:
+            last = self.messages[-1].content if self.messages else ""
+            return self.resume(last, self._command, self._answered_ids)
+        return self._send(self._question, self._input) if self._question else None
 
-    def _send(self, question: str):
+    @rx.event
+    async def handle_input_submit(self, form_data: dict[str, str]):
+        """Run a graph without chat messages on the input its form makes."""
+        if self.status == "running":
+            return None
+        fields = (await self.get_state(ThreadsState)).input_fields
+        try:
+            input = form_input(fields, form_data)
+        except InputError as exc:
+            self.error_message = f"{exc} Nothing was sent."
+            return None
+        return self._send(json.dumps(input, indent=2, ensure_ascii=False), input)
+
+    def _send(self, question: str, input: dict | None = None):
+        """``question`` is what the chat shows; ``input`` the graph input when it has no chat
+        messages (else the question is the human message)."""
         self.messages.append(ChatMessage("user", question))
         self._question = self.pending_question = question
+        self._input, self._command = input, None
+        self.error_message, self.stream_notes = "", []
+        self._mark_running()
+        return ConversationState.stream_run
+
+    def resume(self, answer_text: str, command: dict, interrupt_ids: list[str]):
+        """Answer the thread's interrupts ``interrupt_ids``: a new run of the thread with
+        ``command`` (its ``resume`` value) and no input. ``answer_text`` is what the chat shows
+        of the answer."""
+        # The calls that waited for this answer: the resumed run shows what became of them.
+        self.messages = [m for m in self.messages if m.status != "pending"]
+        if not self.messages or self.messages[-1] != ChatMessage("user", answer_text):
+            self.messages.append(ChatMessage("user", answer_text))
+        self._command, self._answered_ids, self._question = command, interrupt_ids, ""
         self.error_message, self.stream_notes = "", []
         self._mark_running()
         return ConversationState.stream_run
@@ -249,20 +314,27 @@ class ConversationState(rx.State):
     async def stream_run(self):
         """Start a run for the last question and follow it to its end."""
         async with self:
-            thread_id, question = self.thread_id, self._question
+            thread_id, question, command = self.thread_id, self._question, self._command
+            graph_input = self._input
+            answered_ids = list(self._answered_ids)
             assistant_id = (await self.get_state(ThreadsState)).assistant_id
 
         async def start() -> AsyncIterator[StreamPart]:
             client = deployment.client()
             graph = assistant_id or deployment.settings().assistant_id
-            thread = await self._thread_for(client, thread_id, question)
-            input = {"messages": [{"role": "human", "content": question}]}
+            if command is not None:
+                await _check_still_pending(client, thread_id, answered_ids)
+                return client.stream_run_reconnecting(thread_id, graph, None, command=command)
+            thread = await self._thread_for(client, thread_id, question, graph)
+            input = graph_input or {"messages": [{"role": "human", "content": question}]}
             return client.stream_run_reconnecting(thread, graph, input)
 
         async for event in self._follow(start):
             yield event
 
-    async def _thread_for(self, client: LangGraphClient, thread_id: str, question: str) -> str:
+    async def _thread_for(
+        self, client: LangGraphClient, thread_id: str, question: str, graph_id: str
+    ) -> str:
         """The thread to run on: this tab's, or a new one (also when the server lost it)."""
         if thread_id:
             try:
@@ -274,11 +346,11 @@ class ConversationState(rx.State):
                         f"The server no longer knows thread {thread_id} (did it restart?): "
                         "this question starts a new thread."
                     )
-        thread_id = (await client.create_thread())["thread_id"]
+        thread = await client.create_thread(metadata={TITLE_KEY: title_from(question)})
         async with self:
-            self.thread_id = thread_id
-            (await self.get_state(ThreadsState)).add_thread(thread_id, title_from(question))
-        return thread_id
+            self.thread_id = thread["thread_id"]
+            (await self.get_state(ThreadsState)).add_thread(thread, graph_id)
+        return thread["thread_id"]
 
     @rx.event(background=True)
     async def follow_run(self, run_id: str):
@@ -313,6 +385,8 @@ class ConversationState(rx.State):
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
         try:
             parts = await open_stream()
+        except InterruptGoneError as exc:
+            ended = RunEnded("error", str(exc))
         except (httpx.HTTPError, SettingsError, RunError) as exc:
             ended = RunEnded("error", error_text(exc))
         else:
@@ -321,8 +395,7 @@ class ConversationState(rx.State):
             yield show_thread_in_url(thread_id)
             if recorder:
                 parts = recorder.recorded(parts)
-            pace = replay_pace(replaying, time.monotonic()) if replaying else DEFAULT_PACE
-            updates = follow(parts, tree, pace)
+            updates = follow(parts, tree)
             try:
                 async for update in updates:
                     async with self:
@@ -340,6 +413,10 @@ class ConversationState(rx.State):
             finally:
                 await updates.aclose()  # stops reading and closes the stream
         async with self:
+            thread_id, stopped = self.thread_id, self._stop_requested
+        asks_server = not (stopped or replaying) and thread_id
+        waiting = await _waiting_for(thread_id) if asks_server else None
+        async with self:
             if self._follower != follower:
                 return
             outcome: ChatStatus = ended.outcome
@@ -348,13 +425,19 @@ class ConversationState(rx.State):
             elif outcome == "done" and replaying and replaying.status != "running":
                 outcome = replaying.status
                 ended = RunEnded(ended.outcome, replaying.error or None)
+            elif outcome == "done" and waiting:
+                outcome = "interrupted"  # the graph stopped to wait for a person
             tree.finish(outcome, ended.error)
             scripts = await self._show(tree)
             if outcome == "done" and len(tree) == 0 and self._saved_messages:
                 self.messages, outcome = self._saved_messages, "idle"  # nothing to replay
+            if waiting is not None:
+                self.interrupts = waiting
+            if outcome != "error":
+                self._command = None
             self._saved_messages, self.pending_question = [], ""
             self.status, self.error_message = outcome, ended.error or ""
-            thread_id = self.thread_id
+            self.progress = ""
         if recorder:
             recorder.finish(outcome, ended.error or "")
         log.info(
@@ -391,15 +474,19 @@ class ConversationState(rx.State):
             return []
         panel = await self.get_state(TreePanelState)
         view = view_run(
-            tree, self.messages, self._live, now=time.monotonic(), hide_plumbing=panel.hide_plumbing
+            tree, self.messages, self._live, now=time.time(), hide_plumbing=panel.hide_plumbing
         )
         if view.messages != self.messages:
             self.messages = view.messages
         if view.live.run_id != self.streaming_run_id:  # assigning a var sends it, even unchanged
             self.streaming_run_id = view.live.run_id
+        if bool(view.live.thinking) != self.streaming_thinking:
+            self.streaming_thinking = bool(view.live.thinking)
+        if view.progress != self.progress:
+            self.progress = view.progress
         self._live = view.live
         panel.show_progress(tree, view.rows)
-        return [write_live_text(view.delta)] if view.delta else []
+        return [write_live_text(delta) for delta in view.deltas]
 
     @rx.event
     def check_run_alive(self, _tick: str = ""):
@@ -459,9 +546,9 @@ class ConversationState(rx.State):
         self._start_replay(recording)
         position = max(0, min(position, len(recording.frames)))
         over = position == len(recording.frames)
-        tree = build_tree(
-            recording, None if over else position, time.monotonic() - recording.started_at
-        )
+        # timed so that its latest frame happened just now: open runs' clocks start there
+        latest = recording.frames[position - 1].at if position else recording.started_at
+        tree = build_tree(recording, None if over else position, time.time() - latest)
         (await self.get_state(TreePanelState)).start_viewing(tree)
         scripts = await self._show(tree)
         self.status = recording.status if over and recording.status != "running" else "replaying"
@@ -513,3 +600,35 @@ def _recorder() -> RunRecorder | None:
     except Exception:  # the run is shown even when it cannot be recorded
         log.exception("archive unavailable: the run is not recorded")
         return None
+
+
+async def _waiting_for(thread_id: str) -> list[InterruptCard] | None:
+    """The interrupts the thread waits on after a run; None when that cannot be told."""
+    try:
+        return interrupt_cards(await deployment.client().get_thread_state(thread_id))
+    except (httpx.HTTPError, SettingsError):
+        return None
+
+
+async def _check_still_pending(
+    client: LangGraphClient, thread_id: str, interrupt_ids: list[str]
+) -> None:
+    """Refuse to resume interrupts that are no longer pending (answered elsewhere meanwhile)."""
+    pending = {i["id"] for i in pending_interrupts(await client.get_thread_state(thread_id))}
+    if not set(interrupt_ids) <= pending:
+        raise InterruptGoneError(
+            "This question is no longer waiting for an answer: it was answered meanwhile "
+            "(in another tab?). Open the thread again to see what happened."
+        )
+
+
+async def _input_form(assistant_uuid: str) -> list[InputField]:
+    """The input form of a graph without chat messages; none for a chat graph, or when its
+    schema cannot be read (the chat box is the safe default)."""
+    if not assistant_uuid:
+        return []
+    try:
+        schemas = await deployment.client().get_assistant_schemas(assistant_uuid)
+    except (httpx.HTTPError, SettingsError):
+        return []
+    return form_fields(schemas.get("input_schema") if isinstance(schemas, dict) else None)

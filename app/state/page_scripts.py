@@ -16,13 +16,13 @@ def _call(function: str, *args: object) -> EventSpec:
 
 
 def write_live_text(delta: TextDelta) -> EventSpec:
-    """Append the live answer's new text (sent as data, never as markup)."""
-    return _call("window.liveText.write", delta.run_id, delta.offset, delta.text)
+    """Append the live answer's (or thinking's) new text, sent as data, never as markup."""
+    return _call("window.liveText.write", delta.run_id, delta.part, delta.offset, delta.text)
 
 
 def reset_live_text(live: LiveText) -> EventSpec:
     """Give a page that (re)joined mid-answer the whole text so far."""
-    return _call("window.liveText.reset", live.run_id, live.text)
+    return _call("window.liveText.reset", live.run_id, live.text, live.thinking)
 
 
 def show_thread_in_url(thread_id: str) -> EventSpec:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import reflex as rx
 
+from app.graph_input import InputField
 from app.lg_client import Assistant, Thread
 from app.transcript import thread_title
 
 NO_MESSAGES_TITLE = "(no messages yet)"
+
+
+#: Thread metadata the app writes when it creates a thread: its first question, shortened.
+TITLE_KEY = "title"
 
 
 @dataclass
@@ -18,6 +23,22 @@ class ThreadSummary:
 
     thread_id: str
     title: str
+    graph_id: str = ""  # the graph the thread was run with ("" before its first run)
+    updated_at: str = ""  # ISO 8601, as the server sends it
+
+
+def summary_of(thread: Thread, known_title: str = "") -> ThreadSummary:
+    """A thread's row: titled by its first question (from its values, else from the title the
+    app stored when it created it), with its graph and when it last changed."""
+    metadata = thread.get("metadata") or {}
+    stored = metadata.get(TITLE_KEY) if isinstance(metadata.get(TITLE_KEY), str) else ""
+    title = thread_title(thread.get("values")) or stored or known_title or NO_MESSAGES_TITLE
+    return ThreadSummary(
+        thread["thread_id"],
+        title,
+        graph_id=str(metadata.get("graph_id") or ""),
+        updated_at=str(thread.get("updated_at") or ""),
+    )
 
 
 class ThreadsState(rx.State):
@@ -26,6 +47,10 @@ class ThreadsState(rx.State):
     threads: list[ThreadSummary] = []
     assistant_ids: list[str] = []
     assistant_id: str = ""
+    # The picked graph's input form, when its input has no chat messages (else empty).
+    input_fields: list[InputField] = []
+
+    _assistant_uuids: dict[str, str] = {}  # graph id -> its assistant's id
 
     def show_deployment(
         self, assistants: list[Assistant], threads: list[Thread], default_assistant_id: str
@@ -33,18 +58,21 @@ class ThreadsState(rx.State):
         """Fill the list and the picker from the deployment's answers. A thread this tab made
         meanwhile keeps its title until the server has its messages."""
         self.assistant_ids = sorted({a["graph_id"] for a in assistants if a.get("graph_id")})
+        self._assistant_uuids = {
+            a["graph_id"]: a["assistant_id"]
+            for a in assistants
+            if a.get("graph_id") and a.get("assistant_id")
+        }
         self.assistant_id = self.assistant_id or default_assistant_id
         known = {summary.thread_id: summary.title for summary in self.threads}
-        listed = [
-            ThreadSummary(
-                t["thread_id"],
-                thread_title(t.get("values")) or known.get(t["thread_id"]) or NO_MESSAGES_TITLE,
-            )
-            for t in threads
-        ]
+        listed = [summary_of(t, known.get(t["thread_id"], "")) for t in threads]
         listed_ids = {summary.thread_id for summary in listed}
         self.threads = [s for s in self.threads if s.thread_id not in listed_ids] + listed
 
-    def add_thread(self, thread_id: str, title: str) -> None:
+    def assistant_uuid(self, graph_id: str) -> str:
+        """The assistant id of a graph (its schemas need it), or the graph id itself."""
+        return self._assistant_uuids.get(graph_id, graph_id)
+
+    def add_thread(self, thread: Thread, graph_id: str) -> None:
         """A thread this tab just created goes on top of the list."""
-        self.threads.insert(0, ThreadSummary(thread_id, title))
+        self.threads.insert(0, replace(summary_of(thread), graph_id=graph_id))

@@ -82,7 +82,7 @@ class TreePanelState(rx.State):
         self._trees[tree.run_id] = tree
         if tree.run_id != self.viewed_run_id:
             return
-        now = time.monotonic()
+        now = time.time()
         shape = _shape_of(rows)
         if tree.is_finished or shape != self._shape or now - self._sent_at >= TREE_TICK_SECONDS:
             self._show(tree, rows, shape, now)
@@ -120,7 +120,7 @@ class TreePanelState(rx.State):
 
     def _refresh(self) -> None:
         tree = self._trees.get(self.viewed_run_id)
-        now = time.monotonic()
+        now = time.time()
         rows = build_rows(tree, now, self.hide_plumbing) if tree else []
         self._show(tree, rows, _shape_of(rows), now)
 

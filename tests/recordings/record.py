@@ -36,18 +36,18 @@ def record(
     client: httpx.Client,
     name: str,
     assistant_id: str,
-    text: str,
+    text: str | None,
     thread_id: str | None = None,
     **options: Any,
 ) -> str:
-    """Stream one run and write its exact response bytes to ``<name>.sse``; return the thread id."""
+    """Stream one run and write its exact response bytes to ``<name>.sse``; return the thread id.
+
+    ``text`` is the question; with None, ``options`` say what the run gets (``input`` for a graph
+    without messages, ``command`` to resume an interrupt)."""
     thread_id = thread_id or client.post("/threads", json={}).json()["thread_id"]
-    body = {
-        "assistant_id": assistant_id,
-        "input": {"messages": [{"role": "human", "content": text}]},
-        "stream_mode": "events",
-        **options,
-    }
+    body: dict[str, Any] = {"assistant_id": assistant_id, "stream_mode": "events", **options}
+    if text is not None:
+        body["input"] = {"messages": [{"role": "human", "content": text}]}
     with client.stream("POST", f"/threads/{thread_id}/runs/stream", json=body) as response:
         response.raise_for_status()
         raw = b"".join(response.iter_raw())
@@ -236,13 +236,21 @@ def write_legacy(path: Path) -> None:
 
 
 def main() -> None:
-    """Record every ``.sse`` file in this folder."""
+    """Record every ``.sse`` file in this folder (a new server, so ids are fresh)."""
     with demo_server() as url, httpx.Client(base_url=url, timeout=60) as client:
         thread_id = record(client, "weather", "agent", WEATHER_QUESTION)
         record(client, "weather_second_turn", "agent", "And in Paris?", thread_id)
         record(client, "nested", "nested", WEATHER_QUESTION)
         record(client, "failing", "failing", WEATHER_QUESTION)
         record(client, "resumable", "agent", WEATHER_QUESTION, stream_resumable=True)
+        thread_id = record(client, "approval", "approval", WEATHER_QUESTION)
+        edit = {"type": "edit", "edited_action": {"name": "get_weather", "args": {"city": "Paris"}}}
+        resume = {"resume": {"decisions": [edit]}}
+        record(client, "approval_resumed", "approval", None, thread_id, command=resume)
+        record(client, "review", "review", None, input={"topic": "Trip", "sections": 2})
+        record(client, "thinker", "thinker", "Hello?")
+        record(client, "research", "research", "Is Paris mild in spring?")
+        record(client, "flaky", "flaky", WEATHER_QUESTION)
     write_legacy(HERE / "seed_legacy.sse")
 
 

@@ -19,7 +19,7 @@ from app.archive.errors import (
 )
 from app.archive.html_export import render_html
 from app.archive.recording import Recording, frame_of
-from app.archive.replay import replay_pace, replay_parts
+from app.archive.replay import replay_parts
 from app.lg_client import StreamPart
 from app.run_follower import RunEnded, follow
 from app.run_tree import RunTree
@@ -182,7 +182,7 @@ def test_a_replayed_run_has_the_recorded_durations_at_any_speed():
 
     async def replay() -> RunTree:
         tree = RunTree()
-        updates = follow(replay_parts(recording, None), tree, replay_pace(recording, 100.0))
+        updates = follow(replay_parts(recording, None), tree)
         assert isinstance([u async for u in updates][-1], RunEnded)
         return tree
 

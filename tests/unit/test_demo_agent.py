@@ -208,7 +208,17 @@ def test_split_words_gives_back_the_text(text: str) -> None:
 def test_serve_maps_langgraph_json_to_absolute_graph_files() -> None:
     paths = graph_paths()
 
-    assert set(paths) == {"agent", "nested", "failing"}
+    assert set(paths) == {
+        "agent",
+        "nested",
+        "failing",
+        "approval",
+        "interview",
+        "review",
+        "thinker",
+        "research",
+        "flaky",
+    }
     for spec in paths.values():
         path, variable = spec.rsplit(":", 1)
         assert Path(path).is_absolute() and Path(path).is_file() and variable == "graph"

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from app.run_tree import STREAM_ENDED_EARLY, RunTree, parse_event_name
+from app.run_tree import RunTree, parse_event_name, thinking_text
 
 ROOT = "run-root"
 
@@ -510,16 +510,102 @@ def test_finish_cancelled_marks_open_nodes_cancelled_and_keeps_finished_ones():
     assert tree.get(ROOT).error is None
 
 
-def test_clean_end_of_stream_with_open_nodes_marks_them_error():
+def test_clean_end_of_stream_with_open_nodes_marks_them_unfinished_not_failed():
     tree = feed(
         RunTree(),
         frame("on_chain_start", ROOT, []),
         graph_node("n1", "agent"),
+        frame("on_chain_end", ROOT, []),
     )
-    tree.finish("done")
-    assert tree.get("n1").status == "error"
-    assert tree.get("n1").error == STREAM_ENDED_EARLY
-    assert (tree.status, tree.error) == ("error", STREAM_ENDED_EARLY)
+    tree.finish("done", at=300.0)
+    assert tree.get("n1").status == "unfinished"
+    assert tree.get("n1").error is None
+    assert tree.get("n1").ended_at == 300.0
+    assert (tree.status, tree.error) == ("done", None)
+
+
+def test_an_interrupted_run_marks_the_nodes_still_open_interrupted():
+    # What the server sends at an interrupt(): the node never ends, the root does.
+    tree = feed(
+        RunTree(),
+        frame("on_chain_start", ROOT, []),
+        graph_node("n1", "agent"),
+        frame("on_chain_end", "n1", [ROOT]),
+        graph_node("n2", "ask"),
+        frame("on_chain_end", ROOT, []),
+    )
+    tree.finish("interrupted")
+    assert [n.status for n in tree.nodes] == ["done", "done", "interrupted"]
+    assert (tree.status, tree.error) == ("interrupted", None)
+
+
+def test_a_custom_event_is_a_leaf_under_the_run_that_sent_it():
+    tree = feed(
+        RunTree(),
+        frame("on_chain_start", ROOT, []),
+        graph_node("n1", "research"),
+        {
+            "event": "on_custom_event",
+            "name": "progress",
+            "run_id": "n1",
+            "parent_ids": [ROOT],
+            "data": {"step": "searching"},
+        },
+        {"event": "on_custom_event", "name": "progress", "run_id": "n1", "data": "plain"},
+    )
+    events = tree.children("n1")
+    assert [(e.kind, e.name, e.status, e.outputs) for e in events] == [
+        ("custom_event", "progress", "done", {"step": "searching"}),
+        ("custom_event", "progress", "done", "plain"),
+    ]
+    assert len({e.run_id for e in events} | {"n1"}) == 3
+    assert tree.get("n1").status == "running"  # the sender is untouched
+
+
+def test_thinking_and_answer_chunks_are_kept_and_counted_apart():
+    tree = feed(RunTree(), frame("on_chat_model_start", "m1", [ROOT]))
+    chunks = [
+        [{"type": "thinking", "thinking": "Let me ", "index": 0}],
+        [{"type": "thinking", "thinking": "think.", "index": 0}],
+        [{"type": "thinking", "signature": "c2ln", "index": 0}],
+        [{"type": "text", "text": "Hello", "index": 1}],
+        [{"type": "reasoning", "reasoning": " More."}],
+        "",
+    ]
+    for chunk in chunks:
+        tree.apply(
+            {
+                "event": "on_chat_model_stream",
+                "run_id": "m1",
+                "data": {"chunk": {"content": chunk}},
+            },
+            2.0,
+        )
+    node = tree.get("m1")
+    assert (node.streamed_text, node.streamed_thinking) == ("Hello", "Let me think. More.")
+    assert (node.answer_tokens, node.thinking_tokens, node.chunk_count) == (1, 3, 6)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param([{"type": "thinking", "thinking": "a"}], "a", id="anthropic"),
+        pytest.param([{"type": "thinking", "signature": "s"}], "", id="signature"),
+        pytest.param(
+            [{"type": "redacted_thinking", "data": "x"}], "[redacted thinking]", id="redacted"
+        ),
+        pytest.param([{"type": "reasoning", "reasoning": "b"}], "b", id="langchain-v1"),
+        pytest.param(
+            [{"type": "reasoning", "summary": [{"type": "summary_text", "text": "c"}]}],
+            "c",
+            id="openai-summary",
+        ),
+        pytest.param([{"type": "text", "text": "answer"}], "", id="text-only"),
+        pytest.param("plain answer", "", id="string"),
+    ],
+)
+def test_thinking_text_reads_every_block_format(content, expected):
+    assert thinking_text({"content": content}) == expected
 
 
 def test_clean_end_of_stream_with_every_node_closed_is_done():

@@ -1,7 +1,7 @@
 """What the page shows of a run: messages, the live answer's delta and the tree rows."""
 
 from app.run_tree import RunTree
-from app.run_view import LiveText, TextDelta, text_delta, view_run
+from app.run_view import LiveText, TextDelta, text_deltas, view_run
 from app.transcript import ChatMessage
 from tests.unit.sse import recorded_events
 
@@ -32,7 +32,7 @@ def test_the_answer_being_streamed_is_live_text_not_a_message():
 
     assert view.messages == [question]
     assert view.live.run_id == tree.model_runs()[0].run_id
-    assert view.delta == TextDelta(view.live.run_id, 0, view.live.text)
+    assert view.deltas == [TextDelta(view.live.run_id, 0, view.live.text)]
     assert view.live.text.startswith("Let me")
     assert [row.name for row in view.rows] == ["agent"]
 
@@ -43,9 +43,10 @@ def test_only_the_new_text_is_sent_and_nothing_when_the_page_has_it_all():
     earlier = view_run(tree_after(events[: cut + 2]), [], LiveText(), now=0, hide_plumbing=False)
     later = view_run(tree_after(events[: cut + 4]), [], earlier.live, now=0, hide_plumbing=False)
 
-    assert later.delta.offset == len(earlier.live.text)
-    assert earlier.live.text + later.delta.text == later.live.text
-    assert text_delta(later.live, later.live) is None
+    [delta] = later.deltas
+    assert delta.offset == len(earlier.live.text)
+    assert earlier.live.text + delta.text == later.live.text
+    assert text_deltas(later.live, later.live) == []
 
 
 def test_a_finished_model_call_becomes_a_message_and_the_next_one_streams_from_zero():
@@ -57,7 +58,7 @@ def test_a_finished_model_call_becomes_a_message_and_the_next_one_streams_from_z
 
     assert [m.role for m in view.messages] == ["user", "assistant", "tool"]
     assert view.live.run_id == tree.model_runs()[1].run_id
-    assert view.delta.offset == 0
+    assert [d.offset for d in view.deltas] == [0]
 
 
 def test_viewing_the_same_run_again_replaces_its_messages_instead_of_repeating_them():
@@ -68,4 +69,14 @@ def test_viewing_the_same_run_again_replaces_its_messages_instead_of_repeating_t
 
     assert again.messages == first.messages
     assert [m.role for m in first.messages] == ["user", "assistant", "tool", "assistant"]
-    assert again.live == LiveText() and again.delta is None
+    assert again.live == LiveText() and again.deltas == []
+
+
+def test_thinking_goes_to_its_own_part_before_the_answer():
+    live = LiveText("m1", "Hel", "I think")
+    shown = LiveText("m1", "", "I")
+
+    assert text_deltas(shown, live) == [
+        TextDelta("m1", 1, " think", "thinking"),
+        TextDelta("m1", 0, "Hel", "answer"),
+    ]
