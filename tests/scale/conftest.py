@@ -1,5 +1,6 @@
-"""Scale fixtures: a real Redis server, the app on several workers, and a LangGraph server that
-checks an API key and a gateway header with its custom auth, as a production deployment would."""
+"""Scale fixtures: a real Redis server, a real PostgreSQL for the run archive, the app on several
+workers, and a LangGraph server that checks an API key and a gateway header with its custom
+auth, as a production deployment would."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from app.embedded_server import (
     stop_process_group,
 )
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
+from tests.scale.postgres import Postgres, start_postgres
 
 API_KEY = "lg-scale-secret-41d2"
 GATEWAY_HEADER = ("X-Gateway-Team", "demo")
@@ -79,13 +81,27 @@ def deployment() -> Iterator[DemoServer]:
 
 
 @pytest.fixture(scope="session")
-def scaled_app(deployment: DemoServer, tmp_path_factory) -> Iterator[RunningApp]:
-    """The app as `make run-prod` runs it: Redis state, several workers, one port."""
+def postgres() -> Iterator[Postgres]:
+    """The run archive's database, as several app servers would share it."""
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def scaled_app(
+    deployment: DemoServer, postgres: Postgres, tmp_path_factory
+) -> Iterator[RunningApp]:
+    """The app as `make run-prod` runs it: Redis state, several workers, one port, the run
+    archive in PostgreSQL."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("app") / "app.log"
     redis_url, redis = start_redis()
     env = {
         "REFLEX_REDIS_URL": redis_url,
+        "REFLEX_DB_URL": postgres.url,
         "LANGGRAPH_API_KEY": API_KEY,
         "LANGGRAPH_HEADERS": json.dumps(dict([GATEWAY_HEADER])),
         "LANGGRAPH_ASSISTANT_ID": ASSISTANT_ID,
