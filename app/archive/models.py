@@ -1,14 +1,13 @@
-"""The archive's tables, declared with SQLModel and registered with Reflex's database layer
-(``rx.ModelRegistry``), so ``reflex db`` and the app's Alembic migrations know them."""
+"""The archive's tables, declared with SQLModel on the metadata Reflex's database layer reads
+(``rx.Model`` shares it, so ``rx.ModelRegistry`` and ``reflex db`` see them without being
+registered twice); the Alembic migrations in ``alembic/versions`` create them."""
 
 from __future__ import annotations
 
-import reflex as rx
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
-@rx.ModelRegistry.register
 class RunRecordingRow(SQLModel, table=True):
     """One recorded run; its frames are in ``FrameChunkRow``s. Times are epoch seconds."""
 
@@ -30,7 +29,6 @@ class RunRecordingRow(SQLModel, table=True):
     stored_bytes: int = 0  # compressed, as stored
 
 
-@rx.ModelRegistry.register
 class FrameChunkRow(SQLModel, table=True):
     """A batch of a run's frames, compressed: frames ``first_frame`` .. +``frame_count``."""
 

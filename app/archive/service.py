@@ -36,12 +36,13 @@ def secrets() -> list[str]:
     return [s for s in (settings.api_key or "", *settings.headers.values()) if s]
 
 
-def writer() -> ArchiveWriter:
-    """This process's archive writer (started on first use)."""
+def writer() -> ArchiveWriter | None:
+    """This process's archive writer (started on first use); None when recording is off."""
     global _writer
     with _lock:
-        if _writer is None:
-            _writer = ArchiveWriter(store.engine(), load_archive_settings(), secrets())
+        settings = load_archive_settings()
+        if _writer is None and settings.record:
+            _writer = ArchiveWriter(store.engine(), settings, secrets())
         return _writer
 
 

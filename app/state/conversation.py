@@ -594,9 +594,11 @@ def _archived(thread_id: str) -> list[RecordingSummary]:
 
 
 def _recorder() -> RunRecorder | None:
-    """A recorder for a run about to be followed; None when the archive is unusable."""
+    """A recorder for a run about to be followed; None when recording is off or the archive
+    is unusable."""
     try:
-        return RunRecorder(archive.writer())
+        writer = archive.writer()
+        return RunRecorder(writer) if writer else None
     except Exception:  # the run is shown even when it cannot be recorded
         log.exception("archive unavailable: the run is not recorded")
         return None
