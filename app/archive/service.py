@@ -14,7 +14,7 @@ from app.archive import file_format, store
 from app.archive.html_export import render_html
 from app.archive.recorder import ArchiveWriter
 from app.archive.recording import FINISHED, Recording
-from app.archive.store import RecordingSummary
+from app.archive.store import ArchivedThread, RecordingSummary
 from app.settings import SettingsError, load_archive_settings, load_settings
 from app.transcript import title_from
 
@@ -51,6 +51,11 @@ def summaries(thread_id: str) -> list[RecordingSummary]:
     written first)."""
     _flush()
     return store.summaries(store.engine(), thread_id)
+
+
+def recent_threads() -> list[ArchivedThread]:
+    """The threads with recordings, the most recently run first."""
+    return store.recent_threads(store.engine())
 
 
 def recording(run_id: str) -> Recording | None:

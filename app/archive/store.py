@@ -59,6 +59,16 @@ class RecordingSummary:
     stored_bytes: int
 
 
+@dataclass(frozen=True)
+class ArchivedThread:
+    """A thread with recordings: its first question and graph, and when its latest run began."""
+
+    thread_id: str
+    question: str
+    assistant_id: str
+    last_started_at: float
+
+
 def engine(url: str | None = None) -> Engine:
     """The archive's database engine: Reflex's, for ``url`` or the configured ``db_url``.
 
@@ -200,6 +210,28 @@ def summaries(db: Engine, thread_id: str) -> list[RecordingSummary]:
             .order_by(col(RunRecordingRow.started_at))
         ).all()
         return [_summary(row) for row in rows]
+
+
+def recent_threads(db: Engine, limit: int = 50) -> list[ArchivedThread]:
+    """The threads with recordings, the most recently run first."""
+    latest = sa.func.max(RunRecordingRow.started_at)
+    with Session(db) as session:
+        newest = session.exec(
+            select(RunRecordingRow.thread_id, latest)
+            .group_by(RunRecordingRow.thread_id)
+            .order_by(latest.desc())
+            .limit(limit)
+        ).all()
+        runs = session.exec(
+            select(RunRecordingRow)
+            .where(col(RunRecordingRow.thread_id).in_([thread_id for thread_id, _ in newest]))
+            .order_by(col(RunRecordingRow.started_at).desc())
+        ).all()
+        first = {row.thread_id: row for row in runs}  # the oldest run of each, written last
+        return [
+            ArchivedThread(thread_id, first[thread_id].question, first[thread_id].assistant_id, at)
+            for thread_id, at in newest
+        ]
 
 
 def summary(db: Engine, run_id: str) -> RecordingSummary | None:

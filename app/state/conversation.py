@@ -23,7 +23,7 @@ from app.archive import service as archive
 from app.archive.recorder import RunRecorder
 from app.archive.recording import Recording, build_tree, conversation
 from app.archive.replay import SPEEDS, replay_parts
-from app.archive.store import RecordingSummary
+from app.archive.store import ArchivedThread, RecordingSummary
 from app.error_text import error_text
 from app.graph_input import InputError, InputField, form_fields, form_input
 from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
@@ -133,6 +133,9 @@ class ConversationState(rx.State):
                 listing = await self.get_state(ThreadsState)
                 if listing.assistant_id == graph_id:
                     listing.input_fields = fields
+        archived = await asyncio.to_thread(_archived_threads)
+        async with self:
+            (await self.get_state(ThreadsState)).show_archived(archived)
         if wanted and wanted != current and not running:
             yield ConversationState.open_thread(wanted)
 
@@ -590,6 +593,15 @@ def _archived(thread_id: str) -> list[RecordingSummary]:
         return archive.summaries(thread_id)
     except Exception:  # the archive is an extra: never the reason a page fails
         log.exception("archive unreadable", extra={"thread_id": thread_id})
+        return []
+
+
+def _archived_threads() -> list[ArchivedThread]:
+    """The archive's threads, for the sidebar; none when the archive cannot be read."""
+    try:
+        return archive.recent_threads()
+    except Exception:  # the archive is an extra: never the reason a page fails
+        log.exception("archive unreadable")
         return []
 
 

@@ -15,6 +15,7 @@ from app.embedded_server import DemoServer
 from tests.e2e.conftest import API_KEY
 from tests.e2e.pages import (
     ask,
+    by_test_id,
     current_thread_id,
     messages,
     open_app,
@@ -180,17 +181,20 @@ def test_bad_recordings_are_refused_with_a_clear_message(chat: Page, tmp_path: P
 
 
 def test_earlier_runs_trees_come_back_after_the_server_forgot_the_thread(
-    chat: Page, browser: Browser, demo_server: DemoServer
+    chat: Page, browser: Browser, demo_server: DemoServer, app_url: str
 ):
     finish_weather_run(chat)
     ask(chat, "repeat: second run")
     expect(messages(chat, "assistant").last).to_have_text("second run")
     wait_for_status(chat, "done")
-    url = chat.url
+    thread_id = current_thread_id(chat)
     demo_server.restart()
 
-    other = browser.new_context().new_page()  # another browser: nothing shared but the URL
-    open_app(other, url)
+    other = browser.new_context().new_page()  # another browser, from the sidebar
+    open_app(other, app_url)
+    item = by_test_id(other, testids.THREAD_ITEM, thread_id=thread_id)
+    expect(item).to_contain_text("archived")
+    item.click()
     expect(other.get_by_text("no longer knows this thread")).to_be_visible()
     expect(messages(other, "user")).to_have_text([WEATHER, "repeat: second run"])
     expect(messages(other, "assistant").last).to_have_text("second run")

@@ -1,5 +1,5 @@
 """A real SQLite archive for unit tests: a fresh file, migrated with the app's own Alembic
-migrations, and a writer on it."""
+migrations, a writer on it, and a recording of a real run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 
 from app.archive import store
 from app.archive.recorder import ArchiveWriter
+from app.archive.recording import Recording, frame_of
 from app.settings import ArchiveSettings
+from tests.unit.sse import recorded_parts
 
 
 def archive_engine(folder: Path) -> Engine:
@@ -27,3 +29,18 @@ def archive_writer(db: Engine, secrets: tuple[str, ...] = ()) -> Iterator[Archiv
         yield writer
     finally:
         writer.close()
+
+
+def weather_recording() -> Recording:
+    parts = recorded_parts("resumable")
+    frames = [frame_of(p, 0.0) for p in parts if p.event == "events"]
+    return Recording(
+        run_id=parts[0].data["run_id"],
+        thread_id="t1",
+        assistant_id="agent",
+        question="What's the weather in SF?",
+        status="done",
+        started_at=frames[0].at,
+        ended_at=frames[-1].at,
+        frames=frames,
+    )

@@ -18,27 +18,11 @@ from app.archive.errors import (
     TruncatedRecordingError,
 )
 from app.archive.html_export import render_html
-from app.archive.recording import Recording, frame_of
 from app.archive.replay import replay_parts
 from app.lg_client import StreamPart
 from app.run_follower import RunEnded, follow
 from app.run_tree import RunTree
-from tests.unit.sse import recorded_parts
-
-
-def weather_recording() -> Recording:
-    parts = recorded_parts("resumable")
-    frames = [frame_of(p, 0.0) for p in parts if p.event == "events"]
-    return Recording(
-        run_id=parts[0].data["run_id"],
-        thread_id="t1",
-        assistant_id="agent",
-        question="What's the weather in SF?",
-        status="done",
-        started_at=frames[0].at,
-        ended_at=frames[-1].at,
-        frames=frames,
-    )
+from tests.unit.archive_db import weather_recording
 
 
 def test_a_json_recording_read_back_equals_the_original():
