@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from app.archive import store
 from app.archive.recording import RECORDED_EVENTS, Frame, frame_of, run_facts
-from app.archive.store import ArchiveError, RunHeader
+from app.archive.store import RunHeader
 from app.lg_client import StreamPart
 from app.settings import ArchiveSettings
 
@@ -148,7 +148,7 @@ class ArchiveWriter:
         """A failed write loses that part of a recording, never the run being shown."""
         try:
             write(*args)
-        except (ArchiveError, Exception):
+        except Exception:  # ArchiveError, or a database that went away: log, go on
             log.exception("archive write failed")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from typing import Literal
 
 from app.archive import file_format, store
 from app.archive.html_export import render_html
@@ -79,7 +80,7 @@ def thread_recordings(thread_id: str) -> list[Recording]:
     return [r for r in found if r is not None]
 
 
-def export(recordings: list[Recording], kind: str) -> bytes:
+def export(recordings: list[Recording], kind: Literal["html", "json"]) -> bytes:
     """``recordings`` as an HTML page (``html``) or a JSON recording (``json``)."""
     if kind == "json":
         return file_format.dumps(recordings, secrets())

@@ -234,12 +234,6 @@ def recent_threads(db: Engine, limit: int = 50) -> list[ArchivedThread]:
         ]
 
 
-def summary(db: Engine, run_id: str) -> RecordingSummary | None:
-    with Session(db) as session:
-        row = _row(session, run_id, lock=False)
-        return _summary(row) if row else None
-
-
 def load(db: Engine, run_id: str) -> Recording | None:
     """A recording with all its frames, or None."""
     with Session(db) as session:

@@ -82,7 +82,7 @@ def _replay_controls() -> rx.Component:
                     # while dragging, a few times a second; where it is let go, always
                     on_change=ReplayState.handle_position_change.throttle(100),
                     on_value_commit=ReplayState.handle_position_change,
-                    width="140px",
+                    width="110px",
                     data_testid=testids.REPLAY_POSITION,
                 ),
                 rx.text(
@@ -96,6 +96,7 @@ def _replay_controls() -> rx.Component:
         ),
         align="center",
         spacing="2",
+        wrap="wrap",
     )
 
 

@@ -562,8 +562,8 @@ class ConversationState(rx.State):
         """Clear the chat for a replay of ``recording``: its question, nothing else yet."""
         self._follower = ""  # a replay already playing stops showing
         self.messages = [ChatMessage("user", recording.question)] if recording.question else []
-        self.streaming_run_id, self._live = "", LiveText()
-        self.error_message = ""
+        self.streaming_run_id, self._live, self.streaming_thinking = "", LiveText(), False
+        self.interrupts, self.progress, self.error_message = [], "", ""
         if not self.read_only:  # a read-only thread keeps its note saying why
             self.stream_notes = []
         self.run_id = recording.run_id

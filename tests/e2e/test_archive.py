@@ -54,6 +54,19 @@ def download(page: Page, test_id: str, folder: Path) -> Path:
     return target
 
 
+def drop_file(page: Page, path: Path) -> None:
+    """Drop a file on the page, as a person dragging it from their desktop would."""
+    page.evaluate(
+        """([name, text]) => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], name, {type: "application/json"}));
+            const drop = new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true});
+            document.querySelector(".chat-column").dispatchEvent(drop);
+        }""",
+        [path.name, path.read_text()],
+    )
+
+
 def test_a_replay_reproduces_the_runs_answer_and_tree(chat: Page):
     finish_weather_run(chat)
     answers, tree = assistant_texts(chat), tree_snapshot(chat)
@@ -157,6 +170,12 @@ def test_a_json_export_imported_again_equals_the_original(chat: Page, tmp_path: 
 
     again = json.loads(download(chat, testids.EXPORT_JSON, tmp_path / "again").read_text())
     assert again["runs"] == original["runs"]
+
+    chat.get_by_test_id(testids.NEW_THREAD).click()
+    expect(chat.get_by_test_id(testids.THREAD_ID)).to_have_text("new")
+    drop_file(chat, exported)  # dropped anywhere on the page
+    expect(chat.get_by_test_id(testids.THREAD_ID)).to_have_text(thread_id)
+    expect(tree_nodes(chat, kind="tool")).to_have_count(1)
 
 
 def test_bad_recordings_are_refused_with_a_clear_message(chat: Page, tmp_path: Path):

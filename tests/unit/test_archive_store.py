@@ -124,7 +124,7 @@ def test_a_long_run_takes_a_few_percent_of_its_sse_bytes_on_disk(tmp_path):
     db = archive_engine(tmp_path)
     with archive_writer(db) as writer:
         recorder = record(writer, head + stream)
-    summary = store.summary(db, recorder.run.run_id)
+    [summary] = store.summaries(db, recorder.run.thread_id)
     assert summary.frame_count == len(stream) + sum(p.event == "events" for p in head)
     assert summary.stored_bytes <= 0.05 * raw_sse
 
@@ -188,3 +188,18 @@ def test_a_threads_recordings_come_oldest_first(tmp_path):
     for run_id, at in (("late", 20.0), ("early", 10.0)):
         store.save(db, Recording(run_id, "t", started_at=at, status="done"))
     assert [s.run_id for s in store.summaries(db, "t")] == ["early", "late"]
+
+
+def test_the_sidebar_lists_archived_threads_most_recently_run_first(tmp_path):
+    db = archive_engine(tmp_path)
+    for run_id, thread_id, question, at in (
+        ("a1", "old", "first question", 10.0),
+        ("b1", "new", "asked first", 20.0),
+        ("b2", "new", "asked later", 30.0),
+    ):
+        store.save(db, Recording(run_id, thread_id, "agent", question, "done", started_at=at))
+    threads = store.recent_threads(db)
+    assert [(t.thread_id, t.question, t.last_started_at) for t in threads] == [
+        ("new", "asked first", 30.0),
+        ("old", "first question", 10.0),
+    ]
