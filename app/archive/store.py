@@ -51,11 +51,9 @@ class RecordingSummary:
     thread_id: str
     question: str
     status: str
-    error: str
     started_at: float
     ended_at: float | None
     frame_count: int
-    raw_bytes: int
     stored_bytes: int
 
 
@@ -300,10 +298,8 @@ def _summary(row: RunRecordingRow) -> RecordingSummary:
         thread_id=row.thread_id,
         question=row.question,
         status=row.status,
-        error=row.error,
         started_at=row.started_at,
         ended_at=row.ended_at,
         frame_count=row.frame_count,
-        raw_bytes=row.raw_bytes,
         stored_bytes=row.stored_bytes,
     )
