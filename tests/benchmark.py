@@ -261,7 +261,7 @@ def main() -> int:
             memory = peak_rss_mb(app.pid)
             stop_process_group(app)
             _weigh_recordings(archive_url, rows)
-            unrecorded = _without_archive(browser, server.url, cases)
+            unrecorded = _without_archive(browser, server.url, archive_url, cases)
             browser.close()
     finally:
         stop_process_group(app)
@@ -284,10 +284,10 @@ def _weigh_recordings(archive_url: str, rows) -> None:
     db.dispose()
 
 
-def _without_archive(browser, api_url: str, cases) -> dict[str, AppResult]:
+def _without_archive(browser, api_url: str, archive_url: str, cases) -> dict[str, AppResult]:
     """The single-session cases again, on an app that records nothing."""
     port = free_port()
-    app = start_app(api_url, port, {"ARCHIVE_RECORD": "false"})
+    app = start_app(api_url, port, {"ARCHIVE_RECORD": "false", "REFLEX_DB_URL": archive_url})
     try:
         found = {}
         for name, question, sessions in cases:
