@@ -158,9 +158,11 @@ class RunRecorder:
     Frames are numbered from the run's first one; a follower that rejoins a run sees it from
     its first event too, so its numbers match and the store keeps one copy."""
 
-    def __init__(self, writer: ArchiveWriter, run_id: str = "", thread_id: str = "") -> None:
+    def __init__(self, writer: ArchiveWriter, question: str = "") -> None:
+        """``question``: what the chat showed the person asking, when the run's input does not
+        say (an answer to an interrupt resumes a run with no input)."""
         self.writer = writer
-        self.run = RunHeader(run_id, thread_id)
+        self.run = RunHeader("", question=question)
         self._held: list[Frame] = []  # frames before the run's id is known
         self._count = 0
 

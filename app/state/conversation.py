@@ -382,9 +382,11 @@ class ConversationState(rx.State):
         A live run is recorded into the archive as it streams; a replay (of ``replaying``)
         is not, and ends the way the recorded run ended."""
         tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
-        recorder = None if replaying else _recorder()
         async with self:
             self._follower, self._heartbeat_at = follower, time.time()
+            last = self.messages[-1] if self.messages else None
+        asked = last.content if last and last.role == "user" else ""
+        recorder = None if replaying else _recorder(asked)
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
         try:
             parts = await open_stream()
@@ -605,12 +607,12 @@ def _archived_threads() -> list[ArchivedThread]:
         return []
 
 
-def _recorder() -> RunRecorder | None:
-    """A recorder for a run about to be followed; None when recording is off or the archive
-    is unusable."""
+def _recorder(question: str) -> RunRecorder | None:
+    """A recorder for a run about to be followed (``question``: the user's message the chat
+    shows for it); None when recording is off or the archive is unusable."""
     try:
         writer = archive.writer()
-        return RunRecorder(writer) if writer else None
+        return RunRecorder(writer, question) if writer else None
     except Exception:  # the run is shown even when it cannot be recorded
         log.exception("archive unavailable: the run is not recorded")
         return None

@@ -203,3 +203,20 @@ def test_the_sidebar_lists_archived_threads_most_recently_run_first(tmp_path):
         ("new", "asked first", 30.0),
         ("old", "first question", 10.0),
     ]
+
+
+def test_a_resumed_run_is_recorded_with_the_answer_the_person_gave(tmp_path):
+    parts = recorded_parts("resumable")
+    root_start = parts[1].data
+    no_input = {**root_start, "data": {"input": None}}  # command.resume: the run has no input
+    db = archive_engine(tmp_path)
+    with archive_writer(db) as writer:
+        recorder = RunRecorder(writer, "approve")
+        asyncio.run(
+            _pass_through(
+                recorder, [parts[0], StreamPart("events", no_input, parts[1].id), *parts[2:]]
+            )
+        )
+        recorder.finish("done")
+        assert writer.flush()
+    assert store.load(db, recorder.run.run_id).question == "approve"
