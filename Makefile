@@ -25,13 +25,13 @@ export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(PATH)
 export CHROMIUM
 export HOST PORT
 
-.PHONY: help install run run-prod test test-unit test-e2e test-scale bench lint format clean
+.PHONY: help install run run-prod test test-unit test-e2e test-access test-scale bench lint format clean
 
 help:
 	@echo "make run    serve the app at http://$(HOST):$(PORT) (a demo LangGraph server too,"
 	@echo "            unless LANGGRAPH_API_URL is set)"
 	@echo "make run-prod  the same with several workers sharing state in Redis"
-	@echo "make test   install what is missing and run the unit, end-to-end and scale tests"
+	@echo "make test   install what is missing and run the unit, end-to-end, access and scale tests"
 	@echo "make bench  the app against the raw stream; writes the table into README.md"
 	@echo "make lint   ruff check and format check"
 
@@ -64,13 +64,17 @@ run: install
 run-prod: install $(REDIS_SERVER)
 	$(PY) -m app.launcher --redis
 
-test: test-unit test-e2e test-scale
+test: test-unit test-e2e test-access test-scale
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed $(REDIS_SERVER)
 	$(PY) -m pytest tests/unit -q -p no:playwright
 
 test-e2e: install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q
+
+# The app with other access settings: origins, team password, single sign-on, open access.
+test-access: install $(CHROMIUM)
+	$(PY) -m pytest tests/access -q
 
 test-scale: install $(CHROMIUM) $(REDIS_SERVER) $(POSTGRES)
 	$(PY) -m pytest tests/scale -q

@@ -3,18 +3,20 @@
 import reflex as rx
 
 from app import deployment
+from app.access import AccessGate
 from app.archive.routes import archive_api
 from app.components.composer import composer
-from app.components.header import header
+from app.components.header import header, open_access_banner
 from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel
 from app.components.thread_list import thread_list
 from app.operations import configure_logging, health_api
-from app.state import ConversationState
+from app.state import AccessState, ConversationState
 
 
 def index() -> rx.Component:
     return rx.box(
+        open_access_banner(),
         header(),
         rx.box(
             thread_list(),
@@ -41,7 +43,12 @@ configure_logging()
 app = rx.App(
     stylesheets=["/app.css"],
     head_components=[rx.script(src="/live_text.js"), rx.script(src="/import_recording.js")],
-    api_transformer=[health_api, archive_api],
+    # The gate is outermost: it sees the page, the assets, /health, the archive and the websocket.
+    api_transformer=[health_api, archive_api, AccessGate],
 )
 app.register_lifespan_task(deployment.lifespan)
-app.add_page(index, title="LangGraph run inspector", on_load=ConversationState.handle_page_load)
+app.add_page(
+    index,
+    title="LangGraph run inspector",
+    on_load=[ConversationState.handle_page_load, AccessState.handle_page_load],
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from app.access import Person, access_settings, person_headers
 from app.lg_client import LangGraphClient
 from app.settings import Settings, load_settings
 
@@ -32,6 +33,12 @@ def client() -> LangGraphClient:
         config = settings()
         _client = LangGraphClient(config.api_url, api_key=config.api_key, headers=config.headers)
     return _client
+
+
+def client_for(person: Person) -> LangGraphClient:
+    """The shared client, naming ``person`` to the deployment on each request
+    (``LANGGRAPH_USER_HEADER``), so that its own auth can check the same as the app."""
+    return client().with_headers(person_headers(person, access_settings()))
 
 
 @asynccontextmanager

@@ -139,7 +139,7 @@ def start_app(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(f"{url}/ping", process, timeout)
-        wait_until_ready(f"{url}/", process, timeout)
+        wait_until_ready(f"{url}/favicon.ico", process, timeout)  # the built page is served
     except BaseException:
         stop_process_group(process)
         raise

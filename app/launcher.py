@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from app.access import AccessSettingsError, launch_environment
 from app.archive import store
 from app.embedded_server import REPO_ROOT, start_demo_server, start_redis, stop_process_group
 
@@ -80,6 +81,11 @@ def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "3000"))
     env = dict(os.environ)
+    try:
+        env.update(launch_environment(env))
+    except AccessSettingsError as exc:
+        print(f"The app does not start: {exc}", file=sys.stderr)
+        return 2
     slot_lock: tuple[int, ...] = ()
     if not env.get("REFLEX_WEB_WORKDIR"):
         slot, lock_fd = take_build_slot()

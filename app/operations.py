@@ -15,7 +15,10 @@ from starlette.routing import Route
 from app.settings import SettingsError, load_settings
 
 #: Fields a log call may pass in ``extra`` that the JSON lines carry.
-LOG_FIELDS = ("thread_id", "run_id", "status", "nodes", "seconds", "error")
+LOG_FIELDS = (
+    "thread_id", "run_id", "status", "nodes", "seconds", "error",
+    "person", "client", "origin", "path", "reason", "failures",
+)  # fmt: skip
 
 
 async def health(_request: Request) -> JSONResponse:

@@ -1,7 +1,10 @@
 """Custom auth for the demo server, as a gateway-fronted production deployment would check it.
 
-Enabled by ``python -m demo_agent.serve --api-key KEY [--require-header NAME=VALUE]``: every
-request must carry ``x-api-key: KEY`` (and the header, when one is required).
+Enabled by ``python -m demo_agent.serve --api-key KEY [--require-header NAME=VALUE]
+[--user-header NAME]``: every request must carry ``x-api-key: KEY`` (and the header, when one
+is required). With ``--user-header``, the request must also name its person in that header
+(the inspector sends it, ``LANGGRAPH_USER_HEADER``), threads are stamped with their owner, and
+each person reads, lists and runs only their own: another's thread is "not found".
 """
 
 import os
@@ -10,6 +13,8 @@ from langgraph_sdk import Auth
 
 API_KEY_ENV = "DEMO_REQUIRED_API_KEY"
 HEADER_ENV = "DEMO_REQUIRED_HEADER"  # "name=value"
+USER_HEADER_ENV = "DEMO_USER_HEADER"  # the header that names the person
+ANONYMOUS_IDENTITY = "demo-user"
 
 auth = Auth()
 
@@ -23,4 +28,23 @@ async def authenticate(headers: dict[bytes, bytes]) -> str:
         raise Auth.exceptions.HTTPException(
             status_code=403, detail=f"The gateway requires the {name} header"
         )
-    return "demo-user"
+    user_header = os.environ.get(USER_HEADER_ENV, "")
+    if not user_header:
+        return ANONYMOUS_IDENTITY
+    person = headers.get(user_header.lower().encode(), b"").decode()
+    if not person:
+        raise Auth.exceptions.HTTPException(
+            status_code=401, detail=f"The {user_header} header must name the person"
+        )
+    return person
+
+
+@auth.on.threads
+async def owner_only(ctx: Auth.types.AuthContext, value: dict) -> dict[str, str] | None:
+    """With a user header: stamp new threads (and runs) with their owner, and let each person
+    see only threads they own."""
+    if not os.environ.get(USER_HEADER_ENV):
+        return None
+    owner = {"owner": ctx.user.identity}
+    value.setdefault("metadata", {}).update(owner)
+    return owner

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from langgraph_api.cli import run_server
 
-from demo_agent.auth import API_KEY_ENV, HEADER_ENV
+from demo_agent.auth import API_KEY_ENV, HEADER_ENV, USER_HEADER_ENV
 
 AGENT_DIR = Path(__file__).resolve().parent
 REPO_ROOT = AGENT_DIR.parent
@@ -64,7 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--require-header", metavar="NAME=VALUE", help="also require this header (a gateway's)"
     )
+    parser.add_argument(
+        "--user-header",
+        metavar="NAME",
+        help="with --api-key: the header naming the person; each sees only their own threads",
+    )
     args = parser.parse_args(argv)
+    if args.user_header and not args.api_key:
+        parser.error("--user-header needs --api-key: only holders of the key may name people")
     if not port_is_free(args.host, args.port):
         print(f"demo_agent.serve: port {args.port} is in use", file=sys.stderr)
         return 1
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.api_key:
         os.environ[API_KEY_ENV] = args.api_key
         os.environ[HEADER_ENV] = args.require_header or ""
+        os.environ[USER_HEADER_ENV] = args.user_header or ""
         auth = {"path": f"{AGENT_DIR / 'auth.py'}:auth"}
     # uvicorn re-raises SIGTERM after its graceful shutdown: exit normally so `finally` runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

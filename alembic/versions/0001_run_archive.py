@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("error", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("origin", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("owner", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("started_at", sa.Float(), nullable=False),
         sa.Column("ended_at", sa.Float(), nullable=True),
         sa.Column("recorded_at", sa.Float(), nullable=False),
@@ -52,6 +53,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("run_recording", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_run_recording_owner"), ["owner"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_run_recording_recorded_at"), ["recorded_at"], unique=False
         )
@@ -67,6 +69,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_run_recording_thread_id"))
         batch_op.drop_index(batch_op.f("ix_run_recording_run_id"))
         batch_op.drop_index(batch_op.f("ix_run_recording_recorded_at"))
+        batch_op.drop_index(batch_op.f("ix_run_recording_owner"))
 
     op.drop_table("run_recording")
     with op.batch_alter_table("run_frame_chunk", schema=None) as batch_op:

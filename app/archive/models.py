@@ -21,6 +21,7 @@ class RunRecordingRow(SQLModel, table=True):
     status: str = "running"
     error: str = ""
     origin: str = "live"  # live | imported
+    owner: str = Field(default="", index=True)  # who followed it ("" when anyone may see it)
     started_at: float = 0.0
     ended_at: float | None = None
     recorded_at: float = Field(default=0.0, index=True)  # when it was last written

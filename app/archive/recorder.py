@@ -158,11 +158,12 @@ class RunRecorder:
     Frames are numbered from the run's first one; a follower that rejoins a run sees it from
     its first event too, so its numbers match and the store keeps one copy."""
 
-    def __init__(self, writer: ArchiveWriter, question: str = "") -> None:
+    def __init__(self, writer: ArchiveWriter, question: str = "", owner: str = "") -> None:
         """``question``: what the chat showed the person asking, when the run's input does not
-        say (an answer to an interrupt resumes a run with no input)."""
+        say (an answer to an interrupt resumes a run with no input); ``owner``: who may see
+        the recording ("" for everyone)."""
         self.writer = writer
-        self.run = RunHeader("", question=question)
+        self.run = RunHeader("", question=question, owner=owner)
         self._held: list[Frame] = []  # frames before the run's id is known
         self._count = 0
 
@@ -193,4 +194,5 @@ class RunRecorder:
             run.thread_id or facts.get("thread_id", ""),
             run.assistant_id or facts.get("graph", ""),
             run.question or facts.get("question", ""),
+            run.owner,
         )

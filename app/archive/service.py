@@ -11,11 +11,12 @@ import threading
 from collections import OrderedDict
 from typing import Literal
 
+from app.access import OWNER_KEY, Person, owner_metadata
 from app.archive import file_format, store
 from app.archive.html_export import render_html
 from app.archive.recorder import ArchiveWriter
 from app.archive.recording import FINISHED, Recording
-from app.archive.store import ArchivedThread, RecordingSummary
+from app.archive.store import ArchivedThread, RecordingSummary, Viewer
 from app.settings import SettingsError, load_archive_settings, load_settings
 from app.transcript import title_from
 
@@ -25,7 +26,7 @@ CACHED_RECORDINGS = 4
 
 _lock = threading.Lock()
 _writer: ArchiveWriter | None = None
-_cache: OrderedDict[str, Recording] = OrderedDict()
+_cache: OrderedDict[tuple[str, Viewer], Recording] = OrderedDict()
 
 
 def secrets() -> list[str]:
@@ -35,6 +36,17 @@ def secrets() -> list[str]:
     except SettingsError:
         return []
     return [s for s in (settings.api_key or "", *settings.headers.values()) if s]
+
+
+def owner_of(person: Person) -> str:
+    """Whose a recording ``person`` makes is: their name when they signed in, else ""."""
+    return owner_metadata(person).get(OWNER_KEY, "")
+
+
+def viewer_of(person: Person) -> Viewer:
+    """Whose recordings ``person`` may see: their own, or everyone's when anonymous (as with
+    threads: ``app.access.may_open``)."""
+    return None if person.is_anonymous else person.name
 
 
 def writer() -> ArchiveWriter | None:
@@ -47,36 +59,38 @@ def writer() -> ArchiveWriter | None:
         return _writer
 
 
-def summaries(thread_id: str) -> list[RecordingSummary]:
-    """The thread's archived runs, oldest first (what this process still has to write,
-    written first)."""
+def summaries(thread_id: str, viewer: Viewer) -> list[RecordingSummary]:
+    """The thread's archived runs ``viewer`` may see, oldest first (what this process still
+    has to write, written first)."""
     _flush()
-    return store.summaries(store.engine(), thread_id)
+    return store.summaries(store.engine(), thread_id, viewer)
 
 
-def recent_threads() -> list[ArchivedThread]:
-    """The threads with recordings, the most recently run first."""
-    return store.recent_threads(store.engine())
+def recent_threads(viewer: Viewer) -> list[ArchivedThread]:
+    """The threads with recordings ``viewer`` may see, the most recently run first."""
+    return store.recent_threads(store.engine(), viewer)
 
 
-def recording(run_id: str) -> Recording | None:
-    """An archived run with its frames (what this process still has to write, written first)."""
+def recording(run_id: str, viewer: Viewer) -> Recording | None:
+    """An archived run ``viewer`` may see, with its frames (what this process still has to
+    write, written first)."""
+    key = (run_id, viewer)
     with _lock:
-        if run_id in _cache:
-            _cache.move_to_end(run_id)
-            return _cache[run_id]
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
     _flush()
-    found = store.load(store.engine(), run_id)
+    found = store.load(store.engine(), run_id, viewer)
     if found is not None and found.status in FINISHED:
         with _lock:
-            _cache[run_id] = found
+            _cache[key] = found
             while len(_cache) > CACHED_RECORDINGS:
                 _cache.popitem(last=False)
     return found
 
 
-def thread_recordings(thread_id: str) -> list[Recording]:
-    found = (recording(s.run_id) for s in summaries(thread_id))
+def thread_recordings(thread_id: str, viewer: Viewer) -> list[Recording]:
+    found = (recording(s.run_id, viewer) for s in summaries(thread_id, viewer))
     return [r for r in found if r is not None]
 
 
@@ -91,13 +105,13 @@ def export(recordings: list[Recording], kind: Literal["html", "json"]) -> bytes:
     return render_html(recordings, title, secrets()).encode()
 
 
-def import_file(raw: bytes) -> list[Recording]:
-    """Store the recordings in a JSON file (those already archived are left as they are).
-    Raises a ``RecordingError`` for a file that is not a usable recording."""
+def import_file(raw: bytes, owner: str) -> list[Recording]:
+    """Store the recordings in a JSON file as ``owner``'s (those already archived are left as
+    they are). Raises a ``RecordingError`` for a file that is not a usable recording."""
     recordings = file_format.loads(raw)
     db = store.engine()
     for found in recordings:
-        store.save(db, found)
+        store.save(db, found, owner)
     return recordings
 
 

@@ -3,7 +3,11 @@ rxconfig, ``REFLEX_DB_URL`` to override). Blocking calls: run them in a thread.
 
 Every writer appends the frames it saw from the run's first one, numbered in order; a batch
 keeps only the frames past those already stored. So a run followed twice at once (two tabs, a
-rejoin after a dead worker) is stored once, whole, whichever follower writes first."""
+rejoin after a dead worker) is stored once, whole, whichever follower writes first.
+
+Each recording names its owner (the signed-in person who followed or imported it; "" when the
+app has no sign-in): readers pass a ``viewer``, whose name a recording must carry to be seen,
+or None (an anonymous person: every recording is everyone's, as every thread is)."""
 
 from __future__ import annotations
 
@@ -41,6 +45,11 @@ class RunHeader:
     thread_id: str = ""
     assistant_id: str = ""
     question: str = ""
+    owner: str = ""
+
+
+#: Whose recordings a reader may see: a person's name, or None for everyone's.
+Viewer = str | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ def _append(
             row = RunRecordingRow(
                 run_id=run.run_id,
                 thread_id=run.thread_id,
+                owner=run.owner,
                 started_at=frames[0].at if frames else 0.0,
             )
             session.add(row)
@@ -162,8 +172,9 @@ def finish(db: Engine, run_id: str, status: str, error: str, ended_at: float) ->
         row.recorded_at = time.time()
 
 
-def save(db: Engine, recording: Recording, origin: str = "imported") -> bool:
-    """Store a whole recording (an imported file); False when the run is already stored."""
+def save(db: Engine, recording: Recording, owner: str = "", origin: str = "imported") -> bool:
+    """Store a whole recording (an imported file) as ``owner``'s; False when the run is
+    already stored."""
     try:
         with Session(db) as session, session.begin():
             if _row(session, recording.run_id, lock=False) is not None:
@@ -178,6 +189,7 @@ def save(db: Engine, recording: Recording, origin: str = "imported") -> bool:
                     status=recording.status,
                     error=recording.error,
                     origin=origin,
+                    owner=owner,
                     started_at=recording.started_at,
                     ended_at=recording.ended_at,
                     recorded_at=time.time(),
@@ -199,29 +211,29 @@ def save(db: Engine, recording: Recording, origin: str = "imported") -> bool:
         return False  # stored meanwhile by someone else
 
 
-def summaries(db: Engine, thread_id: str) -> list[RecordingSummary]:
-    """The thread's recordings, oldest first, without their frames."""
+def summaries(db: Engine, thread_id: str, viewer: Viewer = None) -> list[RecordingSummary]:
+    """The thread's recordings ``viewer`` may see, oldest first, without their frames."""
     with Session(db) as session:
         rows = session.exec(
-            select(RunRecordingRow)
+            _visible(select(RunRecordingRow), viewer)
             .where(RunRecordingRow.thread_id == thread_id)
             .order_by(col(RunRecordingRow.started_at))
         ).all()
         return [_summary(row) for row in rows]
 
 
-def recent_threads(db: Engine, limit: int = 50) -> list[ArchivedThread]:
-    """The threads with recordings, the most recently run first."""
+def recent_threads(db: Engine, viewer: Viewer = None, limit: int = 50) -> list[ArchivedThread]:
+    """The threads with recordings ``viewer`` may see, the most recently run first."""
     latest = sa.func.max(RunRecordingRow.started_at)
     with Session(db) as session:
         newest = session.exec(
-            select(RunRecordingRow.thread_id, latest)
+            _visible(select(RunRecordingRow.thread_id, latest), viewer)
             .group_by(RunRecordingRow.thread_id)
             .order_by(latest.desc())
             .limit(limit)
         ).all()
         runs = session.exec(
-            select(RunRecordingRow)
+            _visible(select(RunRecordingRow), viewer)
             .where(col(RunRecordingRow.thread_id).in_([thread_id for thread_id, _ in newest]))
             .order_by(col(RunRecordingRow.started_at).desc())
         ).all()
@@ -232,11 +244,11 @@ def recent_threads(db: Engine, limit: int = 50) -> list[ArchivedThread]:
         ]
 
 
-def load(db: Engine, run_id: str) -> Recording | None:
-    """A recording with all its frames, or None."""
+def load(db: Engine, run_id: str, viewer: Viewer = None) -> Recording | None:
+    """A recording with all its frames, or None (also when ``viewer`` may not see it)."""
     with Session(db) as session:
         row = _row(session, run_id, lock=False)
-        if row is None:
+        if row is None or (viewer is not None and row.owner != viewer):
             return None
         chunks = session.exec(
             select(FrameChunkRow)
@@ -255,12 +267,6 @@ def load(db: Engine, run_id: str) -> Recording | None:
             ended_at=row.ended_at,
             frames=frames,
         )
-
-
-def load_thread(db: Engine, thread_id: str) -> list[Recording]:
-    """All of a thread's recordings, oldest first."""
-    found = (load(db, s.run_id) for s in summaries(db, thread_id))
-    return [recording for recording in found if recording is not None]
 
 
 def prune(db: Engine, keep_runs: int, keep_days: float, now: float | None = None) -> int:
@@ -285,6 +291,10 @@ def prune(db: Engine, keep_runs: int, keep_days: float, now: float | None = None
             session.exec(delete(FrameChunkRow).where(col(FrameChunkRow.run_id).in_(doomed)))
             session.exec(delete(RunRecordingRow).where(col(RunRecordingRow.run_id).in_(doomed)))
         return len(doomed)
+
+
+def _visible(query, viewer: Viewer):
+    return query if viewer is None else query.where(RunRecordingRow.owner == viewer)
 
 
 def _row(session: Session, run_id: str, *, lock: bool) -> RunRecordingRow | None:

@@ -1,9 +1,11 @@
-"""The top bar: product name, the thread's id and the run's status."""
+"""The top bar: product name, the thread's id, the run's status and who is signed in; above
+it, on an app anyone may use, a banner that says so."""
 
 import reflex as rx
 
 from app import testids
-from app.state import ConversationState, ThreadsState
+from app.access.pages import SIGN_IN_PATH, SIGN_OUT_PATH
+from app.state import AccessState, ConversationState, ThreadsState
 
 STATUS_COLORS = {
     "idle": "gray",
@@ -47,6 +49,54 @@ def assistant_picker() -> rx.Component:
     )
 
 
+# A POST from the page; the gate checks its Origin, which the page's ``no-referrer`` policy
+# would blank for this request, and ends the session for good.
+SIGN_OUT_SCRIPT = (
+    f"fetch('{SIGN_OUT_PATH}', {{method: 'POST', referrerPolicy: 'same-origin'}})"
+    f".then(() => window.location.assign('{SIGN_IN_PATH}?signed_out=1'))"
+)
+
+
+def current_user() -> rx.Component:
+    return rx.cond(
+        AccessState.person != "",
+        rx.hstack(
+            rx.icon("circle_user", size=16, color=rx.color("gray", 10)),
+            rx.text(AccessState.person, size="2", data_testid=testids.CURRENT_USER),
+            rx.cond(
+                AccessState.can_sign_out,
+                rx.button(
+                    "Sign out",
+                    size="1",
+                    variant="soft",
+                    color_scheme="gray",
+                    on_click=rx.call_script(SIGN_OUT_SCRIPT),
+                    data_testid=testids.SIGN_OUT,
+                ),
+            ),
+            align="center",
+            spacing="2",
+        ),
+    )
+
+
+def open_access_banner() -> rx.Component:
+    return rx.cond(
+        AccessState.open_access,
+        rx.callout(
+            "Open access: anyone who can reach this address can use this app, read every "
+            "thread and start runs with the deployment's key. See the README's \"Who can use "
+            'it" to require a sign-in.',
+            icon="lock_open",
+            color_scheme="amber",
+            size="1",
+            width="100%",
+            border_radius="0",
+            data_testid=testids.OPEN_ACCESS,
+        ),
+    )
+
+
 def header() -> rx.Component:
     return rx.hstack(
         rx.heading("LangGraph run inspector", size="4"),
@@ -62,6 +112,7 @@ def header() -> rx.Component:
             color=rx.color("gray", 11),
         ),
         run_status_badge(),
+        current_user(),
         align="center",
         spacing="3",
         padding_x="16px",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
@@ -48,6 +49,14 @@ class LangGraphClient:
             timeout=timeout,
             transport=transport,
         )
+        self._extra_headers: dict[str, str] = {}
+
+    def with_headers(self, headers: Mapping[str, str]) -> LangGraphClient:
+        """This client with ``headers`` added to each request (who a request is for, say). It
+        shares the connection pool: closing either closes both."""
+        view = copy.copy(self)
+        view._extra_headers = {**self._extra_headers, **headers}
+        return view
 
     async def __aenter__(self) -> Self:
         return self
@@ -67,8 +76,13 @@ class LangGraphClient:
     async def create_thread(self, metadata: Mapping[str, Any] | None = None) -> Thread:
         return await self._request("POST", "/threads", json={"metadata": dict(metadata or {})})
 
-    async def search_threads(self, *, limit: int = 50) -> list[Thread]:
-        body = {"limit": limit, "sort_by": "updated_at", "sort_order": "desc"}
+    async def search_threads(
+        self, *, limit: int = 50, metadata: Mapping[str, Any] | None = None
+    ) -> list[Thread]:
+        """The newest threads first; only those whose metadata has ``metadata``'s items."""
+        body: dict[str, Any] = {"limit": limit, "sort_by": "updated_at", "sort_order": "desc"}
+        if metadata:
+            body["metadata"] = dict(metadata)
         return await self._request("POST", "/threads/search", json=body)
 
     async def get_thread(self, thread_id: str) -> Thread:
@@ -207,6 +221,7 @@ class LangGraphClient:
         return self._stream("GET", f"/threads/{thread_id}/runs/{run_id}/stream", headers=headers)
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        kwargs["headers"] = {**self._extra_headers, **kwargs.get("headers", {})}
         try:
             response = await self._http.request(method, path, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -216,6 +231,7 @@ class LangGraphClient:
         return response.json() if response.content else None
 
     async def _stream(self, method: str, path: str, **kwargs: Any) -> AsyncIterator[StreamPart]:
+        kwargs["headers"] = {**self._extra_headers, **kwargs.get("headers", {})}
         try:
             async with aconnect_sse(self._http, method, path, **kwargs) as source:
                 response = source.response

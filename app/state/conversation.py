@@ -19,6 +19,20 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from app import deployment
+from app.access import (
+    NotSignedIn,
+    NotYourThread,
+    Person,
+    RunSlot,
+    TooManyRuns,
+    access_settings,
+    acquire_run_slot,
+    keep_alive,
+    may_open,
+    owner_metadata,
+    release,
+    shared_store,
+)
 from app.archive import service as archive
 from app.archive.recorder import RunRecorder
 from app.archive.recording import Recording, build_tree, conversation
@@ -32,6 +46,7 @@ from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Upda
 from app.run_tree import RunTree
 from app.run_view import LiveText, view_run
 from app.settings import SettingsError
+from app.state.access import person_of
 from app.state.page_scripts import reset_live_text, show_thread_in_url, write_live_text
 from app.state.threads import TITLE_KEY, ThreadsState
 from app.state.tree_panel import TreePanelState
@@ -44,6 +59,7 @@ log = logging.getLogger(__name__)
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
 COMPOSER_ID = "composer"
+SESSION_ENDED = "Your session has ended: reload the page to sign in again."
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
 
@@ -88,6 +104,11 @@ class ConversationState(rx.State):
     # notices a follower that died with its worker and starts another (check_run_alive).
     _follower: str = ""
     _heartbeat_at: float = 0.0
+    # The current run's place among the runs allowed at once (app.access.limits): a follower
+    # that rejoins the run keeps it, the one that sees it end frees it. One left by a follower
+    # that died is freed when the tab starts anew (_mark_running).
+    _run_slot: RunSlot | None = None
+    _stale_slot: RunSlot | None = None
 
     @rx.var
     def is_running(self) -> bool:
@@ -117,9 +138,17 @@ class ConversationState(rx.State):
         if running and live.run_id:
             yield reset_live_text(live)  # a reload mid-answer: the text so far
         try:
-            client, default_assistant_id = deployment.client(), deployment.settings().assistant_id
+            async with self:
+                person = await person_of(self)
+        except NotSignedIn:
+            async with self:
+                self.error_message = SESSION_ENDED
+            return
+        try:
+            client = deployment.client_for(person)
+            default_assistant_id = deployment.settings().assistant_id
             assistants = await client.search_assistants()
-            threads = await client.search_threads()
+            threads = await client.search_threads(metadata=owner_metadata(person))
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.error_message = error_text(exc)
@@ -128,12 +157,12 @@ class ConversationState(rx.State):
                 listing = await self.get_state(ThreadsState)
                 listing.show_deployment(assistants, threads, default_assistant_id)
                 graph_id, uuid = listing.assistant_id, listing.assistant_uuid(listing.assistant_id)
-            fields = await _input_form(uuid)
+            fields = await _input_form(client, uuid)
             async with self:
                 listing = await self.get_state(ThreadsState)
                 if listing.assistant_id == graph_id:
                     listing.input_fields = fields
-        archived = await asyncio.to_thread(_archived_threads)
+        archived = await asyncio.to_thread(_archived_threads, person)
         async with self:
             (await self.get_state(ThreadsState)).show_archived(archived)
         if wanted and wanted != current and not running:
@@ -151,15 +180,38 @@ class ConversationState(rx.State):
             if self.status == "running":
                 return
             await self._reset(thread_id)
-        archived = await asyncio.to_thread(_archived, thread_id)
         try:
-            client = deployment.client()
+            async with self:
+                person = await person_of(self)
+            archived = await asyncio.to_thread(_archived, thread_id, person)
+            client = deployment.client_for(person)
             thread = await client.get_thread(thread_id)
+            if not may_open(thread, person):
+                raise NotYourThread(thread_id)
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=1)
+        except NotSignedIn:
+            async with self:
+                self.status, self.error_message = "error", SESSION_ENDED
+            return
+        except (NotYourThread, NotFoundError) as exc:
+            if isinstance(exc, NotFoundError) and archived:  # the server forgot it: a restart
+                async for event in self._show_archived_thread(thread_id, archived, exc, person):
+                    yield event
+                return
+            # Someone else's thread (as the app or the deployment's own auth sees it), or gone.
+            async with self:
+                await self._reset("")
+                self.status = "error"
+                self.error_message = (
+                    f"Thread {thread_id} belongs to someone else, or no longer exists: "
+                    "nothing of it is shown."
+                )
+            yield show_thread_in_url("")
+            return
         except (httpx.HTTPError, SettingsError) as exc:
             if archived:
-                async for event in self._show_archived_thread(thread_id, archived, exc):
+                async for event in self._show_archived_thread(thread_id, archived, exc, person):
                     yield event
                 return
             async with self:
@@ -172,7 +224,7 @@ class ConversationState(rx.State):
             if isinstance(graph_id, str) and graph_id:  # asking again runs the thread's graph
                 listing.assistant_id = graph_id
             uuid = listing.assistant_uuid(listing.assistant_id)
-        fields = await _input_form(uuid)
+        fields = await _input_form(client, uuid)
         async with self:
             (await self.get_state(ThreadsState)).input_fields = fields
             (await self.get_state(TreePanelState)).show_archived(archived)
@@ -193,10 +245,16 @@ class ConversationState(rx.State):
             yield ConversationState.follow_run(runs[0]["run_id"])
 
     async def _show_archived_thread(
-        self, thread_id: str, archived: list[RecordingSummary], reason: Exception
+        self,
+        thread_id: str,
+        archived: list[RecordingSummary],
+        reason: Exception,
+        person: Person,
     ):
-        """The thread as the archive has it, read-only, with a note saying why."""
-        recordings = await asyncio.to_thread(archive.thread_recordings, thread_id)
+        """The thread as the archive has it (what ``person`` may see of it), read-only, with a
+        note saying why."""
+        viewer = archive.viewer_of(person)
+        recordings = await asyncio.to_thread(archive.thread_recordings, thread_id, viewer)
         why = (
             "The LangGraph server no longer knows this thread (did it restart?)"
             if isinstance(reason, NotFoundError)
@@ -229,7 +287,12 @@ class ConversationState(rx.State):
         if self.status == "running" or assistant_id == listing.assistant_id:
             return None
         listing.assistant_id = assistant_id
-        listing.input_fields = await _input_form(listing.assistant_uuid(assistant_id))
+        try:
+            client = deployment.client_for(await person_of(self))
+        except NotSignedIn:
+            self.error_message = SESSION_ENDED
+            return None
+        listing.input_fields = await _input_form(client, listing.assistant_uuid(assistant_id))
         await self._reset("")
         self.pending_question = ""
         return show_thread_in_url("")
@@ -312,33 +375,59 @@ class ConversationState(rx.State):
     def _mark_running(self) -> None:
         self.status, self._stop_requested = "running", False
         self._heartbeat_at = time.time()  # the follower's grace period to start
+        # Nothing ran in this tab until now: a slot it still holds was a dead follower's.
+        self._stale_slot, self._run_slot = self._run_slot or self._stale_slot, None
+
+    async def _release_stale_slot(self) -> None:
+        if self._stale_slot:
+            await release(shared_store(), self._stale_slot)
+            self._stale_slot = None
 
     @rx.event(background=True)
     async def stream_run(self):
-        """Start a run for the last question and follow it to its end."""
+        """Start a run for the last question, if the person and the tab may start another,
+        and follow it to its end."""
         async with self:
             thread_id, question, command = self.thread_id, self._question, self._command
             graph_input = self._input
             answered_ids = list(self._answered_ids)
             assistant_id = (await self.get_state(ThreadsState)).assistant_id
+            tab = self.router.session.client_token
+            await self._release_stale_slot()
+            try:
+                person = await person_of(self)
+                slot = await acquire_run_slot(
+                    shared_store(), access_settings(), person, tab, time.time()
+                )
+            except (NotSignedIn, TooManyRuns) as exc:
+                refusal = SESSION_ENDED if isinstance(exc, NotSignedIn) else str(exc)
+                self.status, self.error_message, self.pending_question = "error", refusal, ""
+                return
+            self._run_slot = slot
 
         async def start() -> AsyncIterator[StreamPart]:
-            client = deployment.client()
+            client = deployment.client_for(person)
             graph = assistant_id or deployment.settings().assistant_id
             if command is not None:
                 await _check_still_pending(client, thread_id, answered_ids)
                 return client.stream_run_reconnecting(thread_id, graph, None, command=command)
-            thread = await self._thread_for(client, thread_id, question, graph)
+            thread = await self._thread_for(client, thread_id, question, graph, person)
             input = graph_input or {"messages": [{"role": "human", "content": question}]}
             return client.stream_run_reconnecting(thread, graph, input)
 
-        async for event in self._follow(start):
+        async for event in self._follow(start, person, slot):
             yield event
 
     async def _thread_for(
-        self, client: LangGraphClient, thread_id: str, question: str, graph_id: str
+        self,
+        client: LangGraphClient,
+        thread_id: str,
+        question: str,
+        graph_id: str,
+        person: Person,
     ) -> str:
-        """The thread to run on: this tab's, or a new one (also when the server lost it)."""
+        """The thread to run on: this tab's, or a new one of ``person``'s (also when the
+        server lost it)."""
         if thread_id:
             try:
                 await client.get_thread_state(thread_id)
@@ -349,7 +438,8 @@ class ConversationState(rx.State):
                         f"The server no longer knows thread {thread_id} (did it restart?): "
                         "this question starts a new thread."
                     )
-        thread = await client.create_thread(metadata={TITLE_KEY: title_from(question)})
+        metadata = {TITLE_KEY: title_from(question), **owner_metadata(person)}
+        thread = await client.create_thread(metadata=metadata)
         async with self:
             self.thread_id = thread["thread_id"]
             (await self.get_state(ThreadsState)).add_thread(thread, graph_id)
@@ -360,24 +450,36 @@ class ConversationState(rx.State):
         """Rejoin a run from its first event: one already going when a thread is opened, or
         one whose follower died with its worker. An empty ``run_id`` means the thread's latest."""
         async with self:
-            thread_id = self.thread_id
+            thread_id, slot = self.thread_id, self._run_slot
+            await self._release_stale_slot()
+            try:
+                person = await person_of(self)
+            except NotSignedIn:
+                self.status, self.error_message = "error", SESSION_ENDED
+                return
 
         async def join() -> AsyncIterator[StreamPart]:
-            client = deployment.client()
+            client = deployment.client_for(person)
             runs = [] if run_id else await client.list_runs(thread_id)
             if not run_id and not runs:
                 raise RunNotFoundError("NotFound", "the thread has no run to rejoin")
             return client.join_run_reconnecting(thread_id, run_id or runs[0]["run_id"])
 
-        async for event in self._follow(join):
+        async for event in self._follow(join, person, slot):
             yield event
 
     async def _follow(
-        self, open_stream: OpenStream, replaying: Recording | None = None
+        self,
+        open_stream: OpenStream,
+        person: Person,
+        slot: RunSlot | None,
+        replaying: Recording | None = None,
     ) -> AsyncIterator[EventSpec]:
         """Show a run's stream, update by update, until it ends, Stop is clicked or a newer
         follower takes over; then settle the status. Every way a run can end leaves a status,
-        a readable error if any, and everything received so far on screen.
+        a readable error if any, and everything received so far on screen. ``slot`` (the
+        run's place among those allowed at once) is kept alive meanwhile, and freed at the
+        end, before the page may send the next question.
 
         A live run is recorded into the archive as it streams; a replay (of ``replaying``)
         is not, and ends the way the recorded run ended."""
@@ -386,7 +488,7 @@ class ConversationState(rx.State):
             self._follower, self._heartbeat_at = follower, time.time()
             last = self.messages[-1] if self.messages else None
         asked = last.content if last and last.role == "user" else ""
-        recorder = None if replaying else _recorder(asked)
+        recorder = None if replaying else _recorder(asked, person)
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
         try:
             parts = await open_stream()
@@ -411,6 +513,8 @@ class ConversationState(rx.State):
                         stop = self._stop_requested
                     for script in scripts:
                         yield script
+                    if slot:
+                        await keep_alive(shared_store(), slot, time.time())
                     if isinstance(update, RunEnded):
                         ended = update
                     elif stop:
@@ -419,11 +523,16 @@ class ConversationState(rx.State):
                 await updates.aclose()  # stops reading and closes the stream
         async with self:
             thread_id, stopped = self.thread_id, self._stop_requested
+        client = deployment.client_for(person)
         asks_server = not (stopped or replaying) and thread_id
-        waiting = await _waiting_for(thread_id) if asks_server else None
+        waiting = await _waiting_for(client, thread_id) if asks_server else None
         async with self:
             if self._follower != follower:
                 return
+            if slot:
+                await release(shared_store(), slot)
+                if self._run_slot == slot:
+                    self._run_slot = None
             outcome: ChatStatus = ended.outcome
             if outcome == "done" and self._stop_requested:
                 outcome = "cancelled"
@@ -455,6 +564,7 @@ class ConversationState(rx.State):
                 "nodes": len(tree),
                 "seconds": round(time.monotonic() - started, 3),
                 "error": ended.error,
+                "person": person.name,
             },
         )
         for script in scripts:
@@ -526,7 +636,14 @@ class ConversationState(rx.State):
             if self.status in ("running", "replaying"):
                 return
             self.status, self._stop_requested = "replaying", False
-        recording = await asyncio.to_thread(archive.recording, run_id)
+        try:
+            async with self:
+                person = await person_of(self)
+        except NotSignedIn:
+            async with self:
+                self.status, self.error_message = "error", SESSION_ENDED
+            return
+        recording = await asyncio.to_thread(archive.recording, run_id, archive.viewer_of(person))
         if recording is None:
             async with self:
                 self.status, self.error_message = "error", "This run is not in the archive."
@@ -537,7 +654,7 @@ class ConversationState(rx.State):
         async def open_stream() -> AsyncIterator[StreamPart]:
             return replay_parts(recording, SPEEDS.get(speed, 1.0))
 
-        async for event in self._follow(open_stream, replaying=recording):
+        async for event in self._follow(open_stream, person, None, replaying=recording):
             yield event
 
     @rx.event
@@ -545,7 +662,12 @@ class ConversationState(rx.State):
         """Show an archived run as it was after its first ``position`` frames."""
         if self.status == "running":
             return None
-        recording = await asyncio.to_thread(archive.recording, run_id)
+        try:
+            viewer = archive.viewer_of(await person_of(self))
+        except NotSignedIn:
+            self.error_message = SESSION_ENDED
+            return None
+        recording = await asyncio.to_thread(archive.recording, run_id, viewer)
         if recording is None:
             return None
         self._start_replay(recording)
@@ -583,45 +705,52 @@ class ConversationState(rx.State):
             self._stop_requested = True
             thread_id, run_id = self.thread_id, self.run_id
         try:
-            await deployment.client().cancel_run(thread_id, run_id)
+            async with self:
+                person = await person_of(self)
+            await deployment.client_for(person).cancel_run(thread_id, run_id)
+        except NotSignedIn:
+            async with self:
+                self.stream_notes.append(f"Stopping the run failed: {SESSION_ENDED}")
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")
 
 
-def _archived(thread_id: str) -> list[RecordingSummary]:
-    """The thread's archived runs; none when the archive cannot be read (the app goes on)."""
+def _archived(thread_id: str, person: Person) -> list[RecordingSummary]:
+    """The thread's archived runs ``person`` may see; none when the archive cannot be read
+    (the app goes on)."""
     try:
-        return archive.summaries(thread_id)
+        return archive.summaries(thread_id, archive.viewer_of(person))
     except Exception:  # the archive is an extra: never the reason a page fails
         log.exception("archive unreadable", extra={"thread_id": thread_id})
         return []
 
 
-def _archived_threads() -> list[ArchivedThread]:
-    """The archive's threads, for the sidebar; none when the archive cannot be read."""
+def _archived_threads(person: Person) -> list[ArchivedThread]:
+    """The archive's threads ``person`` may see, for the sidebar; none when the archive
+    cannot be read."""
     try:
-        return archive.recent_threads()
+        return archive.recent_threads(archive.viewer_of(person))
     except Exception:  # the archive is an extra: never the reason a page fails
         log.exception("archive unreadable")
         return []
 
 
-def _recorder(question: str) -> RunRecorder | None:
-    """A recorder for a run about to be followed (``question``: the user's message the chat
-    shows for it); None when recording is off or the archive is unusable."""
+def _recorder(question: str, person: Person) -> RunRecorder | None:
+    """A recorder for a run ``person`` is about to follow (``question``: the user's message
+    the chat shows for it); None when recording is off or the archive is unusable."""
     try:
         writer = archive.writer()
-        return RunRecorder(writer, question) if writer else None
+        return RunRecorder(writer, question, archive.owner_of(person)) if writer else None
     except Exception:  # the run is shown even when it cannot be recorded
         log.exception("archive unavailable: the run is not recorded")
         return None
 
 
-async def _waiting_for(thread_id: str) -> list[InterruptCard] | None:
+async def _waiting_for(client: LangGraphClient, thread_id: str) -> list[InterruptCard] | None:
     """The interrupts the thread waits on after a run; None when that cannot be told."""
     try:
-        return interrupt_cards(await deployment.client().get_thread_state(thread_id))
+        return interrupt_cards(await client.get_thread_state(thread_id))
     except (httpx.HTTPError, SettingsError):
         return None
 
@@ -638,13 +767,13 @@ async def _check_still_pending(
         )
 
 
-async def _input_form(assistant_uuid: str) -> list[InputField]:
+async def _input_form(client: LangGraphClient, assistant_uuid: str) -> list[InputField]:
     """The input form of a graph without chat messages; none for a chat graph, or when its
     schema cannot be read (the chat box is the safe default)."""
     if not assistant_uuid:
         return []
     try:
-        schemas = await deployment.client().get_assistant_schemas(assistant_uuid)
+        schemas = await client.get_assistant_schemas(assistant_uuid)
     except (httpx.HTTPError, SettingsError):
         return []
     return form_fields(schemas.get("input_schema") if isinstance(schemas, dict) else None)

@@ -9,8 +9,10 @@ import json
 
 import reflex as rx
 
+from app.access import NotSignedIn
 from app.archive import service as archive
 from app.archive.replay import SPEEDS
+from app.state.access import person_of
 from app.state.conversation import ConversationState
 from app.state.tree_panel import TreePanelState
 
@@ -40,7 +42,11 @@ class ReplayState(rx.State):
         self.stepping_run_id = ""
         if self.speed != STEP:
             return ConversationState.replay_run(run_id, self.speed)
-        found = await asyncio.to_thread(archive.recording, run_id)
+        try:
+            viewer = archive.viewer_of(await person_of(self))
+        except NotSignedIn:
+            return None
+        found = await asyncio.to_thread(archive.recording, run_id, viewer)
         if found is None:
             (
                 await self.get_state(ConversationState)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from app.access import NotSignedIn
 from app.archive import service as archive
 from app.archive.recording import build_tree
 from app.archive.store import RecordingSummary
@@ -21,6 +22,7 @@ from app.run_tree import (
     format_duration,
     node_details,
 )
+from app.state.access import person_of
 from app.transcript import title_from
 
 #: The tree is re-sent on every change of its shape or a status; its clocks only this often.
@@ -106,7 +108,11 @@ class TreePanelState(rx.State):
     async def view_run(self, run_id: str):
         """Show another run of the thread: an archived one's tree is read from the archive."""
         if run_id not in self._trees:
-            recording = await asyncio.to_thread(archive.recording, run_id)
+            try:
+                viewer = archive.viewer_of(await person_of(self))
+            except NotSignedIn:
+                return
+            recording = await asyncio.to_thread(archive.recording, run_id, viewer)
             if recording is None:
                 return
             self._trees[run_id] = build_tree(recording)

@@ -1,6 +1,6 @@
 """Scale fixtures: a real Redis server, a real PostgreSQL for the run archive, the app on several
-workers, and a LangGraph server that checks an API key and a gateway header with its custom
-auth, as a production deployment would."""
+workers behind a single-sign-on proxy, and a LangGraph server whose custom auth checks an API
+key, a gateway header and the person, as a production deployment would."""
 
 from __future__ import annotations
 
@@ -23,30 +23,28 @@ from app.embedded_server import (
     start_redis,
     stop_process_group,
 )
+from tests.access.sso_proxy import SsoProxy
+from tests.app_log import json_lines
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
 from tests.scale.postgres import Postgres, start_postgres
 
 API_KEY = "lg-scale-secret-41d2"
 GATEWAY_HEADER = ("X-Gateway-Team", "demo")
 ASSISTANT_ID = "nested"  # a graph id other than the default "agent"
+IDENTITY_HEADER = "X-Forwarded-Email"  # set by the proxy
+USER_HEADER = "X-Inspector-User"  # the person, as the app names them to the deployment
 
 
 @dataclass
 class RunningApp:
-    url: str
+    url: str  # where people go: the proxy
     pid: int
     log_path: Path
+    port: int  # where the app itself listens
 
     def log_lines(self) -> list[dict]:
-        """The app's JSON log lines (other output is skipped)."""
-        lines = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            if line.startswith("{"):
-                try:
-                    lines.append(json.loads(line))
-                except ValueError:
-                    continue
-        return lines
+        """The app's JSON log lines."""
+        return json_lines(self.log_path)
 
     def worker_pids(self) -> list[int]:
         """The backend worker processes (the grandchildren that serve requests)."""
@@ -56,9 +54,8 @@ class RunningApp:
 
     def busiest_worker(self) -> tuple[int, int]:
         """The worker holding the most open browser connections, and how many it holds."""
-        port = self.url.rsplit(":", 1)[1]
         listing = subprocess.run(
-            ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+            ["ss", "-Htnp", "state", "established", f"( sport = :{self.port} )"],
             capture_output=True,
             text=True,
             check=True,
@@ -72,7 +69,10 @@ class RunningApp:
 def deployment() -> Iterator[DemoServer]:
     name, value = GATEWAY_HEADER
     server = start_demo_server(
-        options=["--api-key", API_KEY, "--require-header", f"{name}={value}"]
+        options=[
+            *("--api-key", API_KEY, "--require-header", f"{name}={value}"),
+            *("--user-header", USER_HEADER),
+        ]
     )
     try:
         yield server
@@ -95,8 +95,10 @@ def scaled_app(
     deployment: DemoServer, postgres: Postgres, tmp_path_factory
 ) -> Iterator[RunningApp]:
     """The app as `make run-prod` runs it: Redis state, several workers, one port, the run
-    archive in PostgreSQL."""
+    archive in PostgreSQL; behind a single-sign-on proxy that names each person (access
+    control on)."""
     port = free_port()
+    proxy = SsoProxy(port, IDENTITY_HEADER)
     log_path = tmp_path_factory.mktemp("app") / "app.log"
     redis_url, redis = start_redis()
     env = {
@@ -105,14 +107,20 @@ def scaled_app(
         "LANGGRAPH_API_KEY": API_KEY,
         "LANGGRAPH_HEADERS": json.dumps(dict([GATEWAY_HEADER])),
         "LANGGRAPH_ASSISTANT_ID": ASSISTANT_ID,
+        "LANGGRAPH_USER_HEADER": USER_HEADER,
+        "INSPECTOR_IDENTITY_HEADER": IDENTITY_HEADER,
+        "INSPECTOR_TRUSTED_PROXIES": "127.0.0.1",
+        "INSPECTOR_ORIGINS": proxy.url,
+        "REFLEX_API_URL": proxy.url,  # the page opens its websocket through the proxy
     }
     with log_path.open("wb") as log:
         process = start_app(deployment.url, port, env, ("--redis",), log_file=log)
     try:
-        yield RunningApp(f"http://127.0.0.1:{port}", process.pid, log_path)
+        yield RunningApp(proxy.url, process.pid, log_path, port)
     finally:
         stop_process_group(process)
         stop_process_group(redis)
+        proxy.close()
 
 
 def _children() -> dict[int, list[int]]:

@@ -1,5 +1,5 @@
-"""Beyond one process: several workers sharing state in Redis, in front of an authenticated
-deployment; twenty browser sessions at once, and a worker killed mid-run."""
+"""Beyond one process: several workers sharing state in Redis behind a single-sign-on proxy, in
+front of an authenticated deployment; twenty people at once, and a worker killed mid-run."""
 
 import os
 import re
@@ -9,6 +9,7 @@ import httpx
 from playwright.sync_api import Browser, Page, expect
 
 from app import testids
+from tests.access.sso_proxy import sign_in_through
 from tests.e2e.pages import (
     ask,
     current_thread_id,
@@ -33,6 +34,7 @@ def answer_for(n: int) -> str:
 def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run_without_the_key(
     scaled_app: RunningApp, page: Page
 ):
+    sign_in_through(page.context, scaled_app.url, "ada@example.com")
     open_app(page, scaled_app.url)
     expect(page.get_by_test_id(testids.ASSISTANT_PICKER)).to_have_value(ASSISTANT_ID)
     ask(page, "What's the weather in SF?")
@@ -50,6 +52,7 @@ def test_an_authenticated_deployment_with_another_graph_answers_and_logs_the_run
         if line.get("message") == "run done" and line.get("thread_id") == thread_id
     ]
     assert finished and finished[-1]["run_id"] == run_id, scaled_app.log_lines()[-5:]
+    assert finished[-1]["person"] == "ada@example.com"
     assert API_KEY not in scaled_app.log_path.read_text(errors="replace")
 
 
@@ -63,8 +66,10 @@ def test_twenty_sessions_survive_a_worker_killed_mid_run(scaled_app: RunningApp,
     workers = scaled_app.worker_pids()
     assert len(workers) >= 2, f"expected several workers, found {workers}"
     pages = []
-    for _ in range(SESSIONS):
-        page = browser.new_context().new_page()
+    for n in range(SESSIONS):
+        context = browser.new_context()
+        sign_in_through(context, scaled_app.url, f"person{n}@example.com")
+        page = context.new_page()
         open_app(page, scaled_app.url)
         pick_graph(page, "agent")
         pages.append(page)

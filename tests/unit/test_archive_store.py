@@ -220,3 +220,20 @@ def test_a_resumed_run_is_recorded_with_the_answer_the_person_gave(tmp_path):
         recorder.finish("done")
         assert writer.flush()
     assert store.load(db, recorder.run.run_id).question == "approve"
+
+
+def test_a_signed_in_persons_recordings_are_theirs_alone(tmp_path):
+    parts = recorded_parts("resumable")
+    db = archive_engine(tmp_path)
+    with archive_writer(db) as writer:
+        recorder = RunRecorder(writer, owner="ada@example.com")
+        asyncio.run(_pass_through(recorder, parts))
+        recorder.finish("done")
+        assert writer.flush()
+    run_id, thread_id = recorder.run.run_id, recorder.run.thread_id
+    assert store.load(db, run_id, "ada@example.com") is not None
+    assert store.load(db, run_id, "bob@example.com") is None
+    assert store.summaries(db, thread_id, "bob@example.com") == []
+    assert store.recent_threads(db, "bob@example.com") == []
+    assert [t.thread_id for t in store.recent_threads(db, "ada@example.com")] == [thread_id]
+    assert store.load(db, run_id, None) is not None  # no sign-in: every recording is everyone's
