@@ -20,9 +20,10 @@ from app.settings import ArchiveSettings
 
 log = logging.getLogger(__name__)
 
-#: A batch is written this long after its first frame arrived (or when it is this big).
+#: A batch is written this long after its first frame arrived (at once for a flush). The
+#: thread sleeps meanwhile rather than waking for each frame: a thread woken thousands of
+#: times a second takes the interpreter lock from the event loop that streams the runs.
 BATCH_SECONDS = 0.5
-BATCH_FRAMES = 5_000
 #: Retention is applied at most this often.
 PRUNE_EVERY_SECONDS = 60.0
 
@@ -61,6 +62,7 @@ class ArchiveWriter:
         self.batch_seconds = batch_seconds
         self._queue: queue.SimpleQueue[_Frames | _Finish | _Flush | None] = queue.SimpleQueue()
         self._pruned_at = 0.0
+        self._urgent = threading.Event()  # a flush or close: write what is queued now
         self._thread = threading.Thread(target=self._run, name="archive-writer", daemon=True)
         self._thread.start()
 
@@ -80,29 +82,27 @@ class ArchiveWriter:
         """Wait until everything queued so far is written."""
         marker = _Flush()
         self._queue.put(marker)
+        self._urgent.set()
         return marker.done.wait(timeout)
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, then stop the thread."""
         self._queue.put(None)
+        self._urgent.set()
         self._thread.join(timeout)
 
     def _run(self) -> None:
         stopping = False
         while not stopping:
             batch = [self._queue.get()]
-            deadline = time.monotonic() + self.batch_seconds
-            frames = 0
-            while batch[-1] is not None and not isinstance(batch[-1], _Flush):
-                frames += len(batch[-1].frames) if isinstance(batch[-1], _Frames) else 0
-                wait = deadline - time.monotonic()
-                if wait <= 0 or frames >= BATCH_FRAMES:
-                    break
+            self._urgent.wait(self.batch_seconds)
+            self._urgent.clear()
+            while True:
                 try:
-                    batch.append(self._queue.get(timeout=wait))
+                    batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            stopping = batch[-1] is None
+            stopping = None in batch
             self._write([item for item in batch if item is not None])
 
     def _write(self, batch: list[_Frames | _Finish | _Flush]) -> None:

@@ -29,12 +29,14 @@ MIN_SECRET_CHARS = 8
 
 @dataclass(frozen=True, slots=True)
 class Frame:
-    """One recorded frame: the server's event name, decoded data, id, and time (epoch s)."""
+    """One recorded frame: the server's event name, decoded data, id, and time (epoch s);
+    ``raw``, the data's JSON as the server sent it, when there is one."""
 
     event: str
     data: Any
     id: str | None
     at: float
+    raw: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -61,7 +63,7 @@ class Recording:
 def frame_of(part: StreamPart, arrived_at: float) -> Frame:
     """``part`` as a recorded frame, timed by its id or else by ``arrived_at`` (epoch s)."""
     at = event_time(part.id)
-    return Frame(part.event, part.data, part.id, arrived_at if at is None else at)
+    return Frame(part.event, part.data, part.id, arrived_at if at is None else at, part.raw)
 
 
 def part_of(frame: Frame) -> StreamPart:
@@ -116,14 +118,19 @@ def pack(frames: Sequence[Frame], secrets: Iterable[str] = ()) -> tuple[bytes, i
     """Frames compressed for storage, and their size as JSON lines before compression.
 
     The frames of a run repeat themselves (every token frame carries the same metadata), so
-    zlib keeps about 1 % of them."""
+    zlib keeps about 1 % of them. Data the server sent as JSON text goes in as that text: no
+    second encoding, which would hold the interpreter lock while runs stream."""
     secrets = tuple(secrets)
-    lines = "\n".join(
-        json.dumps([f.event, f.id, f.at, f.data], ensure_ascii=False, separators=(",", ":"))
-        for f in frames
-    )
+    lines = "\n".join(map(_line, frames))
     raw = redact(lines, secrets).encode()
     return zlib.compress(raw, 6), len(raw)
+
+
+def _line(frame: Frame) -> str:
+    head = json.dumps([frame.event, frame.id, frame.at], ensure_ascii=False)[:-1]
+    if frame.raw is not None and "\n" not in frame.raw:
+        return f"{head},{frame.raw}]"
+    return json.dumps([frame.event, frame.id, frame.at, frame.data], ensure_ascii=False)
 
 
 def unpack(body: bytes) -> list[Frame]:
