@@ -11,6 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3000
 CHROMIUM ?= /usr/bin/chromium
 REDIS_SERVER := /usr/bin/redis-server
+POSTGRES := /usr/lib/postgresql/15/bin/postgres
 
 # Network hygiene: nothing phones home; the npm registry is whatever npm is configured with.
 export REFLEX_TELEMETRY_ENABLED := false
@@ -54,6 +55,9 @@ $(CHROMIUM):
 $(REDIS_SERVER):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 
+$(POSTGRES):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+
 run: install
 	$(PY) -m app.launcher
 
@@ -72,7 +76,7 @@ test-e2e: install $(CHROMIUM)
 test-access: install $(CHROMIUM)
 	$(PY) -m pytest tests/access -q
 
-test-scale: install $(CHROMIUM) $(REDIS_SERVER)
+test-scale: install $(CHROMIUM) $(REDIS_SERVER) $(POSTGRES)
 	$(PY) -m pytest tests/scale -q
 
 bench: install $(CHROMIUM)

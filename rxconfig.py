@@ -10,8 +10,12 @@ from granian.server.common import AbstractServer
 from reflex.plugins.sitemap import SitemapPlugin
 from reflex.utils import frontend_skeleton
 
+#: The run archive's database by default: a SQLite file in the project (REFLEX_DB_URL overrides).
+DEFAULT_DB_URL = f"sqlite:///{Path(__file__).resolve().parent / 'runs.db'}"
+
 config = rx.Config(
     app_name="app",
+    db_url=DEFAULT_DB_URL,
     backend_host="127.0.0.1",
     telemetry_enabled=False,
     show_built_with_reflex=False,

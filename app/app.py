@@ -4,6 +4,7 @@ import reflex as rx
 
 from app import deployment
 from app.access import AccessGate
+from app.archive.routes import archive_api
 from app.components.composer import composer
 from app.components.header import header, open_access_banner
 from app.components.message_list import message_list
@@ -44,10 +45,16 @@ app = rx.App(
     stylesheets=["/app.css"],
     head_components=[
         rx.script(src=f"/{script}")
-        for script in ("markdown.js", "live_text.js", "run_tree.js", "page_layout.js")
+        for script in (
+            "markdown.js",
+            "live_text.js",
+            "run_tree.js",
+            "page_layout.js",
+            "import_recording.js",
+        )
     ],
-    # The gate is outermost: it sees the page, the assets, /health and the websocket.
-    api_transformer=[health_api, AccessGate],
+    # The gate is outermost: it sees the page, the assets, /health, the archive and the websocket.
+    api_transformer=[health_api, archive_api, AccessGate],
 )
 app.register_lifespan_task(deployment.lifespan)
 app.add_page(

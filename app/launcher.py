@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.access import AccessSettingsError, launch_environment
+from app.archive import store
 from app.embedded_server import REPO_ROOT, start_demo_server, start_redis, stop_process_group
 
 #: At most this many instances run from one checkout at once.
@@ -91,6 +92,10 @@ def main() -> int:
         slot_lock = (lock_fd,)  # the app inherits it: the slot stays taken while either runs
         env.update(build_dirs(slot))
     print(f"Frontend build folder {env['REFLEX_WEB_WORKDIR']}", flush=True)
+    archive = store.engine()
+    store.migrate(archive)  # once, before the workers start
+    print(f"Run archive in {archive.url.render_as_string(hide_password=True)}", flush=True)
+    archive.dispose()
     started: list[subprocess.Popen] = []
     demo_server = None
     if not env.get("LANGGRAPH_API_URL"):

@@ -45,3 +45,30 @@ def load_settings(environ: Mapping[str, str] = os.environ) -> Settings:
         api_key=environ.get("LANGGRAPH_API_KEY") or environ.get("LANGSMITH_API_KEY") or None,
         headers={str(k): str(v) for k, v in headers.items()},
     )
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """Whether runs are recorded, and how long the run archive keeps them: the newest
+    ``keep_runs`` and none older than ``keep_days`` (0 turns a limit off)."""
+
+    record: bool = True
+    keep_runs: int = 1000
+    keep_days: float = 30.0
+
+
+def load_archive_settings(environ: Mapping[str, str] = os.environ) -> ArchiveSettings:
+    """Read ``ARCHIVE_RECORD`` (``false`` turns recording off), ``ARCHIVE_KEEP_RUNS`` and
+    ``ARCHIVE_KEEP_DAYS``."""
+    defaults = ArchiveSettings()
+    try:
+        keep_runs = int(environ.get("ARCHIVE_KEEP_RUNS", "").strip() or defaults.keep_runs)
+        keep_days = float(environ.get("ARCHIVE_KEEP_DAYS", "").strip() or defaults.keep_days)
+    except ValueError as exc:
+        raise SettingsError(
+            f"ARCHIVE_KEEP_RUNS / ARCHIVE_KEEP_DAYS must be numbers: {exc}"
+        ) from exc
+    if keep_runs < 0 or keep_days < 0:
+        raise SettingsError("ARCHIVE_KEEP_RUNS / ARCHIVE_KEEP_DAYS cannot be negative")
+    record = environ.get("ARCHIVE_RECORD", "").strip().lower() not in ("false", "0", "no", "off")
+    return ArchiveSettings(record, keep_runs, keep_days)

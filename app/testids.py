@@ -7,7 +7,7 @@ COMPOSER_INPUT = "composer-input"
 SEND_BUTTON = "send-button"
 STOP_BUTTON = "stop-button"
 MESSAGE = "message"  # one per chat message, with data-role="user|assistant|tool"
-RUN_STATUS = "run-status"  # data-status="idle|running|done|error|cancelled|interrupted"
+RUN_STATUS = "run-status"  # data-status="idle|running|replaying|done|error|cancelled|interrupted"
 ERROR_BANNER = "error-banner"
 RETRY_BUTTON = "retry-button"
 THREAD_ID = "thread-id"
@@ -45,3 +45,12 @@ SIGN_IN_ERROR = "sign-in-error"  # a wrong password, a refused name, too many tr
 CURRENT_USER = "current-user"  # who is signed in, in the top bar
 SIGN_OUT = "sign-out"  # ends the session (team password)
 OPEN_ACCESS = "open-access"  # the banner of an exposed app that anyone may use
+EXPORT_HTML = "export-html"  # downloads the viewed run as a self-contained HTML page
+EXPORT_JSON = "export-json"  # downloads the viewed run as a JSON recording
+EXPORT_THREAD_HTML = "export-thread-html"  # the whole thread, as HTML
+EXPORT_THREAD_JSON = "export-thread-json"  # the whole thread, as a JSON recording
+IMPORT_RECORDING = "import-recording"  # the file input for a JSON recording (drop works too)
+REPLAY_BUTTON = "replay-button"  # replays the viewed run from the archive
+REPLAY_SPEED = "replay-speed"  # 1, 5, max (as fast as possible) or step
+REPLAY_STEP = "replay-step"  # one frame further, when stepping
+REPLAY_POSITION = "replay-position"  # the draggable position, when stepping

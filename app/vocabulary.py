@@ -12,8 +12,9 @@ from typing import Literal
 NodeStatus = Literal["running", "done", "error", "cancelled", "interrupted", "unfinished"]
 #: How a whole run ended, as far as the app can tell.
 FinishStatus = Literal["done", "error", "cancelled", "interrupted"]
-#: The conversation's state in the page (the `run-status` badge).
-ChatStatus = Literal["idle", "running", "done", "error", "cancelled", "interrupted"]
+#: The conversation's state in the page (the `run-status` badge); `replaying` while an
+#: archived run plays again.
+ChatStatus = Literal["idle", "running", "replaying", "done", "error", "cancelled", "interrupted"]
 #: A chat card's status: a node's, or ``pending`` for a tool call whose tool has not started.
 CardStatus = Literal[
     "running", "done", "error", "cancelled", "interrupted", "unfinished", "pending"

@@ -7,6 +7,10 @@ For each case it runs the same question two ways and prints one table:
 Lags are measured inside the app's own run: resumable runs stamp every frame with the server's
 epoch-ms, and the page records epoch-ms too (same machine clock), so "visible N ms after the
 server emitted it" carries no queue noise. ``--update-readme`` writes the table into README.md.
+
+The archive's cost: each run's recording on disk against the run's SSE bytes, and the
+single-session cases again on an app that records nothing (``ARCHIVE_RECORD=false``), for
+the change in lag.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +33,7 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 
 from app import testids
+from app.archive import store
 from app.embedded_server import (
     REPO_ROOT,
     free_port,
@@ -116,6 +122,9 @@ class AppResult:
     final_lag_ms: float  # final text and tree visible - server emitted the last event
     ws_bytes: int
     longest_task_ms: float
+    thread_id: str = ""
+    sse_bytes: int = 0  # the run's stream as the server sends it
+    disk_bytes: int = 0  # its recording in the archive
 
 
 @dataclass
@@ -151,20 +160,26 @@ async def raw_run(api_url: str, question: str, graph: str = "agent") -> RawResul
         return RawResult(first or last, last, len(answer), len(json.dumps(rows)))
 
 
-async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float]:
-    """Epoch-ms at which the server emitted the thread's last run's first token and last event."""
+async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float, int]:
+    """Epoch-ms at which the server emitted the thread's last run's first token and last event,
+    and the run's SSE bytes (its frames encoded as the server encodes them)."""
     async with LangGraphClient(api_url) as client:
         run = (await client.list_runs(thread_id, limit=1))[0]
         first = last = None
+        sse_bytes = 0
         async for part in client.join_run_stream(thread_id, run["run_id"], last_event_id="0"):
             if part.id is None:
                 continue
+            data = json.dumps(part.data, ensure_ascii=False, separators=(",", ":"))
+            sse_bytes += len(
+                f"event: {part.event}\r\ndata: {data}\r\nid: {part.id}\r\n\r\n".encode()
+            )
             stamp = float(part.id.split("-")[0])
             is_token = part.event == "events" and part.data.get("event") == "on_chat_model_stream"
             if is_token and first is None and content_text(part.data["data"].get("chunk")):
                 first = stamp
             last = stamp
-        return first or last, last
+        return first or last, last, sse_bytes
 
 
 async def start_stamps(api_url: str, thread_id: str) -> dict[str, float]:
@@ -223,7 +238,7 @@ def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) 
         page.wait_for_function("window.__bench.final !== null", timeout=300_000)
         probe = page.evaluate("window.__bench")
         thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
-        first_stamp, last_stamp = run_async(server_stamps(api_url, thread_id))
+        first_stamp, last_stamp, sse_bytes = run_async(server_stamps(api_url, thread_id))
         results.append(
             AppResult(
                 first_visible_s=(probe["first"] - probe["sent"]) / 1000,
@@ -232,6 +247,8 @@ def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) 
                 final_lag_ms=probe["final"] - last_stamp,
                 ws_bytes=WS_BYTES[id(page)],
                 longest_task_ms=probe["longest"],
+                thread_id=thread_id,
+                sse_bytes=sse_bytes,
             )
         )
     return results
@@ -306,10 +323,11 @@ def main() -> int:
     cases = CASES[:1] if args.smoke else [c for c in CASES if not args.only or args.only in c[0]]
 
     server = start_demo_server()
+    archive_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-archive-')}/runs.db"
     app_port = free_port()
-    app = start_app(server.url, app_port)
+    app = start_app(server.url, app_port, {"REFLEX_DB_URL": archive_url})
     app_url = f"http://127.0.0.1:{app_port}"
-    rows = []
+    rows, unrecorded = [], {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -327,17 +345,46 @@ def main() -> int:
                 fan_out = fan_out_run(browser, app_url, server.url)
                 print(f"measured: {FAN_OUT[0]}", file=sys.stderr, flush=True)
             stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
+            memory = peak_rss_mb(app.pid)
+            stop_process_group(app)
+            _weigh_recordings(archive_url, rows)
+            unrecorded = _without_archive(browser, server.url, archive_url, cases)
             browser.close()
-        memory = peak_rss_mb(app.pid)
     finally:
         stop_process_group(app)
         server.stop()
 
-    table = render_table(rows, fan_out, stop_ms, memory)
+    table = render_table(rows, fan_out, stop_ms, memory, unrecorded)
     print(table)
     if args.update_readme:
         update_readme(table)
     return 0
+
+
+def _weigh_recordings(archive_url: str, rows) -> None:
+    """Each run's recording size on disk, from the archive the app wrote."""
+    db = store.engine(archive_url)
+    for _, _, results in rows:
+        for result in results:
+            runs = store.summaries(db, result.thread_id)
+            result.disk_bytes = runs[-1].stored_bytes if runs else 0
+    db.dispose()
+
+
+def _without_archive(browser, api_url: str, archive_url: str, cases) -> dict[str, AppResult]:
+    """The single-session cases again, on an app that records nothing."""
+    port = free_port()
+    app = start_app(api_url, port, {"ARCHIVE_RECORD": "false", "REFLEX_DB_URL": archive_url})
+    try:
+        found = {}
+        for name, question, sessions in cases:
+            if sessions == 1:
+                page = open_page(browser, f"http://127.0.0.1:{port}")
+                found[name] = app_runs([page], question, api_url, _expected_end(question))[0]
+                page.context.close()
+        return found
+    finally:
+        stop_process_group(app)
 
 
 async def _raw_concurrently(api_url: str, question: str, sessions: int) -> list[RawResult]:
@@ -345,7 +392,7 @@ async def _raw_concurrently(api_url: str, question: str, sessions: int) -> list[
 
 
 def render_table(
-    rows, fan_out: FanOutResult | None, stop_ms: float | None, memory_mb: float
+    rows, fan_out: FanOutResult | None, stop_ms: float | None, memory_mb: float, unrecorded
 ) -> str:
     revision = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
@@ -371,9 +418,10 @@ def render_table(
         "",
         (
             "| case | raw first token | raw last event | app first token | app final + tree "
-            "| first-token lag | final lag | app/raw | ws bytes | 3×(text+tree) | longest task |"
+            "| first-token lag | final lag | app/raw | ws bytes | 3×(text+tree) | longest task "
+            "| on disk | disk/SSE | final lag, not recording |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, raws, apps in rows:
         for index, (raw, app) in enumerate(zip(raws, apps, strict=True)):
@@ -385,7 +433,8 @@ def render_table(
                 f"| {_mark(app.first_lag_ms, 50)} | {_mark(app.final_lag_ms, 150)} "
                 f"| {_ratio(app.final_visible_s, raw.last_event_s, len(apps))} "
                 f"| {_mark_bytes(app.ws_bytes, budget)} | {budget:,} "
-                f"| {_mark(app.longest_task_ms, 100)} |"
+                f"| {_mark(app.longest_task_ms, 100)} "
+                f"| {app.disk_bytes:,} | {_disk_share(app)} | {_unrecorded_lag(unrecorded, label)} |"
             )
     worst = max((app.longest_task_ms for _, _, apps in rows for app in apps), default=0.0)
     if fan_out:
@@ -402,9 +451,11 @@ def render_table(
         ),
         (
             "Targets: first-token lag ≤ 50 ms, final lag ≤ 150 ms, ws bytes ≤ 3×(text+tree), "
-            "no task over 100 ms, concurrent sessions within 1.3× of raw; fan-out: every node "
-            "visible ≤ 150 ms after its start event, ws bytes ≤ 3× the final tree's JSON; "
-            "✗ marks a miss."
+            "no task over 100 ms, concurrent sessions within 1.3× of raw, a recording ≤ 5 % "
+            "of the run's SSE bytes on disk; fan-out: every node visible ≤ 150 ms after its "
+            "start event, ws bytes ≤ 3× the final tree's JSON; ✗ marks a miss. *On disk*: the "
+            "run's compressed frames in the archive (SQLite); *final lag, not recording*: the "
+            "same case on an app with `ARCHIVE_RECORD=false`, for the archive's cost in lag."
         ),
     ]
     return "\n".join(lines)
@@ -440,6 +491,18 @@ def _mark(value_ms: float, limit_ms: float) -> str:
 
 def _mark_bytes(value: int, budget: int) -> str:
     return f"{value:,}" + (" ✗" if value > budget else "")
+
+
+def _disk_share(app: AppResult) -> str:
+    if not app.sse_bytes:
+        return "–"
+    share = app.disk_bytes / app.sse_bytes * 100
+    return f"{share:.1f} %" + (" ✗" if share > 5 else "")
+
+
+def _unrecorded_lag(unrecorded: dict[str, AppResult], label: str) -> str:
+    found = unrecorded.get(label)
+    return f"{found.final_lag_ms:.0f} ms" if found else "–"
 
 
 def _ratio(app_s: float, raw_s: float, sessions: int) -> str:

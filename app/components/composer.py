@@ -63,6 +63,7 @@ def _stop_or_send(label: str) -> rx.Component:
             label,
             type="submit",
             size="3",
+            disabled=ConversationState.read_only,
             data_testid=testids.SEND_BUTTON,
         ),
     )
@@ -80,7 +81,7 @@ def chat_box() -> rx.Component:
                     "The agent waits for your answer: type it here or use its card above",
                     "Ask the agent… e.g. What's the weather in SF?",
                 ),
-                disabled=ConversationState.is_running,
+                disabled=ConversationState.is_running | ConversationState.read_only,
                 auto_focus=True,
                 size="3",
                 flex="1",

@@ -4,6 +4,7 @@ from the deltas the state sends), the run's totals, a node's details; foldable a
 import reflex as rx
 
 from app import testids
+from app.components.replay_bar import replay_bar
 from app.run_tree import DetailRow
 from app.state import TreePanelState
 
@@ -52,11 +53,11 @@ def node_details() -> rx.Component:
 
 def _run_picker() -> rx.Component:
     return rx.cond(
-        TreePanelState.run_ids.length() > 1,
+        TreePanelState.run_choices.length() > 0,
         rx.el.select(
             rx.foreach(
-                TreePanelState.run_ids,
-                lambda run_id, i: rx.el.option("Run " + (i + 1).to_string(), value=run_id),
+                TreePanelState.run_choices,
+                lambda choice: rx.el.option(choice.label, value=choice.run_id),
             ),
             value=TreePanelState.viewed_run_id,
             on_change=TreePanelState.view_run,
@@ -106,6 +107,7 @@ def run_tree_panel() -> rx.Component:
             data_selected_run_id=TreePanelState.selected_run_id,
             on_click=TreePanelState.select_tree_node(CLICKED_NODE),
         ),
+        rx.box(replay_bar(), class_name="foldable", width="100%"),
         rx.box(node_details(), class_name="foldable", width="100%"),
         class_name="tree-panel",
         spacing="2",

@@ -13,6 +13,10 @@ def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
         rx.hstack(
             rx.cond(thread.graph_id != "", rx.code(thread.graph_id, size="1")),
             rx.cond(
+                thread.archived,
+                rx.badge("archived", size="1", variant="soft", color_scheme="gray"),
+            ),
+            rx.cond(
                 thread.updated_at != "",
                 rx.moment(thread.updated_at, from_now=True, class_name="dim thread-age"),
             ),

@@ -277,4 +277,4 @@ def _to_part(sse: ServerSentEvent) -> StreamPart:
     except ValueError as exc:
         note = {"event": event, "reason": str(exc), "raw": sse.data[:500]}
         return StreamPart("malformed", note, event_id)
-    return StreamPart(event, data, event_id)
+    return StreamPart(event, data, event_id, sse.data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
 RunStatus = Literal["pending", "running", "success", "error", "timeout", "interrupted"]
@@ -17,12 +17,14 @@ class StreamPart:
     or one of the client's own: ``end``, yielded once when the stream is over, whether the
     server closed it (today's servers) or sent ``event: end`` (older ones); ``malformed`` for
     a frame whose data was not JSON (the stream goes on); ``reconnecting`` while a dropped
-    stream is being rejoined.
+    stream is being rejoined. ``raw`` is the data as the server sent it (JSON text), kept so
+    that a recording need not encode it again; it takes no part in comparisons.
     """
 
     event: str
     data: Any
     id: str | None = None
+    raw: str | None = field(default=None, compare=False, repr=False)
 
 
 _EVENT_ID = re.compile(r"(\d{12,})-\d+")

@@ -7,6 +7,7 @@ steps aside when a newer follower took over the run."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -32,6 +33,11 @@ from app.access import (
     release,
     shared_store,
 )
+from app.archive import service as archive
+from app.archive.recorder import RunRecorder
+from app.archive.recording import Recording, build_tree, conversation
+from app.archive.replay import SPEEDS, replay_parts
+from app.archive.store import ArchivedThread, RecordingSummary
 from app.error_text import error_text
 from app.graph_input import InputError, InputField, form_fields, form_input
 from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
@@ -83,6 +89,8 @@ class ConversationState(rx.State):
     stream_notes: list[str] = []
     thread_id: str = ""
     run_id: str = ""
+    # The thread is shown from the archive only: the server no longer knows it.
+    read_only: bool = False
     # Kept in the tab (sessionStorage) until the server has the run: if the app restarts before
     # that, the new session still knows the question and offers to send it again.
     pending_question: str = rx.SessionStorage("", name="pending_question")
@@ -116,6 +124,10 @@ class ConversationState(rx.State):
         return self.status == "running"
 
     @rx.var
+    def is_replaying(self) -> bool:
+        return self.status == "replaying"
+
+    @rx.var
     def can_retry(self) -> bool:
         return self.status == "error" and (self._question != "" or self._command is not None)
 
@@ -138,27 +150,31 @@ class ConversationState(rx.State):
         try:
             async with self:
                 person = await person_of(self)
-            client = deployment.client_for(person)
-            default_assistant_id = deployment.settings().assistant_id
-            assistants = await client.search_assistants()
-            threads = await client.search_threads(metadata=owner_metadata(person))
         except NotSignedIn:
             async with self:
                 self.error_message = SESSION_ENDED
             return
+        try:
+            client = deployment.client_for(person)
+            default_assistant_id = deployment.settings().assistant_id
+            assistants = await client.search_assistants()
+            threads = await client.search_threads(metadata=owner_metadata(person))
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.error_message = error_text(exc)
-            return
+        else:
+            async with self:
+                listing = await self.get_state(ThreadsState)
+                listing.show_deployment(assistants, threads, default_assistant_id)
+                graph_id, uuid = listing.assistant_id, listing.assistant_uuid(listing.assistant_id)
+            fields = await _input_form(client, uuid)
+            async with self:
+                listing = await self.get_state(ThreadsState)
+                if listing.assistant_id == graph_id:
+                    listing.input_fields = fields
+        archived = await asyncio.to_thread(_archived_threads, person)
         async with self:
-            listing = await self.get_state(ThreadsState)
-            listing.show_deployment(assistants, threads, default_assistant_id)
-            graph_id, uuid = listing.assistant_id, listing.assistant_uuid(listing.assistant_id)
-        fields = await _input_form(client, uuid)
-        async with self:
-            listing = await self.get_state(ThreadsState)
-            if listing.assistant_id == graph_id:
-                listing.input_fields = fields
+            (await self.get_state(ThreadsState)).show_archived(archived)
         if wanted and wanted != current and not running:
             yield ConversationState.open_thread(wanted)
 
@@ -167,7 +183,9 @@ class ConversationState(rx.State):
         """Show a thread's conversation and replay its latest run (going or over) for the tree.
 
         This is also how a session comes back after its worker died: a new session opens the
-        thread named in the URL."""
+        thread named in the URL. Its archived runs join the run picker; when the server no
+        longer knows the thread (or cannot be reached), its archived conversation is shown,
+        read-only."""
         async with self:
             if self.status == "running":
                 return
@@ -177,6 +195,7 @@ class ConversationState(rx.State):
         try:
             async with self:
                 person = await person_of(self)
+            archived = await asyncio.to_thread(_archived, thread_id, person)
             client = deployment.client_for(person)
             thread = await client.get_thread(thread_id)
             if not may_open(thread, person):
@@ -187,7 +206,11 @@ class ConversationState(rx.State):
             async with self:
                 self.status, self.error_message = "error", SESSION_ENDED
             return
-        except (NotYourThread, NotFoundError):
+        except (NotYourThread, NotFoundError) as exc:
+            if isinstance(exc, NotFoundError) and archived:  # the server forgot it: a restart
+                async for event in self._show_archived_thread(thread_id, archived, exc, person):
+                    yield event
+                return
             # Someone else's thread (as the app or the deployment's own auth sees it), or gone.
             async with self:
                 cleared = await self._reset("")
@@ -200,6 +223,10 @@ class ConversationState(rx.State):
                 yield script
             return
         except (httpx.HTTPError, SettingsError) as exc:
+            if archived:
+                async for event in self._show_archived_thread(thread_id, archived, exc, person):
+                    yield event
+                return
             async with self:
                 self.status, self.error_message = "error", error_text(exc)
             return
@@ -213,6 +240,7 @@ class ConversationState(rx.State):
         fields = await _input_form(client, uuid)
         async with self:
             (await self.get_state(ThreadsState)).input_fields = fields
+            (await self.get_state(TreePanelState)).show_archived(archived)
             self.messages, self.interrupts = messages, interrupt_cards(state)
             if self.interrupts and not runs:
                 self.status = "interrupted"
@@ -228,6 +256,36 @@ class ConversationState(rx.State):
         yield show_thread_in_url(thread_id)
         if runs:
             yield ConversationState.follow_run(runs[0]["run_id"])
+
+    async def _show_archived_thread(
+        self,
+        thread_id: str,
+        archived: list[RecordingSummary],
+        reason: Exception,
+        person: Person,
+    ):
+        """The thread as the archive has it (what ``person`` may see of it), read-only, with a
+        note saying why."""
+        viewer = archive.viewer_of(person)
+        recordings = await asyncio.to_thread(archive.thread_recordings, thread_id, viewer)
+        why = (
+            "The LangGraph server no longer knows this thread (did it restart?)"
+            if isinstance(reason, NotFoundError)
+            else f"The LangGraph server cannot be reached ({error_text(reason)})"
+        )
+        async with self:
+            panel = await self.get_state(TreePanelState)
+            panel.show_archived(archived)
+            messages: list[ChatMessage] = []
+            shown: list[EventSpec] = []
+            for recording in recordings:
+                tree = build_tree(recording)
+                shown = panel.show_finished(tree)  # the page gets the last one's tree
+                messages += conversation(recording, tree)
+            self.messages, self.read_only = messages, True
+            self.stream_notes = [f"{why}: this is its archived recording, read-only."]
+        for script in [*shown, show_thread_in_url(thread_id)]:
+            yield script
 
     @rx.event
     async def handle_new_thread_click(self):
@@ -256,7 +314,8 @@ class ConversationState(rx.State):
 
     async def _reset(self, thread_id: str) -> list[EventSpec]:
         """Start afresh on ``thread_id`` ("" for a new thread); returns the page's scripts."""
-        self.thread_id, self.run_id = thread_id, ""
+        self.thread_id, self.run_id, self.read_only = thread_id, "", False
+        self._follower = ""  # a replay still playing stops showing
         self.messages, self.stream_notes = [], []
         self._shown_text = {}
         self.status, self.error_message = "idle", ""
@@ -271,7 +330,7 @@ class ConversationState(rx.State):
     def handle_submit(self, form_data: dict[str, str]):
         """Show the question at once and start streaming the run in the background."""
         question = (form_data.get("question") or "").strip()
-        if not question or self.status == "running":
+        if not question or self.status == "running" or self.read_only:
             return None
         size = len(question.encode())
         if size > MAX_QUESTION_BYTES:
@@ -426,16 +485,26 @@ class ConversationState(rx.State):
             yield event
 
     async def _follow(
-        self, open_stream: OpenStream, person: Person, slot: RunSlot | None
+        self,
+        open_stream: OpenStream,
+        person: Person,
+        slot: RunSlot | None,
+        replaying: Recording | None = None,
     ) -> AsyncIterator[EventSpec]:
         """Show a run's stream, update by update, until it ends, Stop is clicked or a newer
         follower takes over; then settle the status. Every way a run can end leaves a status,
         a readable error if any, and everything received so far on screen. ``slot`` (the
         run's place among those allowed at once) is kept alive meanwhile, and freed at the
-        end, before the page may send the next question."""
+        end, before the page may send the next question.
+
+        A live run is recorded into the archive as it streams; a replay (of ``replaying``)
+        is not, and ends the way the recorded run ended."""
         tree, follower, started = RunTree(), uuid.uuid4().hex, time.monotonic()
         async with self:
             self._follower, self._heartbeat_at = follower, time.time()
+            last = self.messages[-1] if self.messages else None
+        asked = last.content if last and last.role == "user" else ""
+        recorder = None if replaying else _recorder(asked, person)
         ended = RunEnded("done")  # unless the follower says otherwise (Stop leaves it)
         try:
             parts = await open_stream()
@@ -447,6 +516,8 @@ class ConversationState(rx.State):
             async with self:
                 thread_id = self.thread_id
             yield show_thread_in_url(thread_id)
+            if recorder:
+                parts = recorder.recorded(parts)
             updates = follow(parts, tree)
             try:
                 async for update in updates:
@@ -469,7 +540,8 @@ class ConversationState(rx.State):
         async with self:
             thread_id, stopped = self.thread_id, self._stop_requested
         client = deployment.client_for(person)
-        waiting = None if stopped or not thread_id else await _waiting_for(client, thread_id)
+        asks_server = not (stopped or replaying) and thread_id
+        waiting = await _waiting_for(client, thread_id) if asks_server else None
         async with self:
             if self._follower != follower:
                 return
@@ -480,6 +552,9 @@ class ConversationState(rx.State):
             outcome: ChatStatus = ended.outcome
             if outcome == "done" and self._stop_requested:
                 outcome = "cancelled"
+            elif outcome == "done" and replaying and replaying.status != "running":
+                outcome = replaying.status
+                ended = RunEnded(ended.outcome, replaying.error or None)
             elif outcome == "done" and waiting:
                 outcome = "interrupted"  # the graph stopped to wait for a person
             tree.finish(outcome, ended.error)
@@ -493,6 +568,8 @@ class ConversationState(rx.State):
             self._saved_messages, self.pending_question = [], ""
             self.status, self.error_message = outcome, ended.error or ""
             self.progress = ""
+        if recorder:
+            recorder.finish(outcome, ended.error or "")
         scripts.append(focus_composer())
         log.info(
             "run %s",
@@ -581,10 +658,79 @@ class ConversationState(rx.State):
             "The app restarted before your question reached the server: send it again."
         )
 
+    # replaying archived runs (never calling the server)
+
+    @rx.event(background=True)
+    async def replay_run(self, run_id: str, speed: str):
+        """Play an archived run again as it streamed, at ``speed`` (a key of ``SPEEDS``)."""
+        async with self:
+            if self.status in ("running", "replaying"):
+                return
+            self.status, self._stop_requested = "replaying", False
+        try:
+            async with self:
+                person = await person_of(self)
+        except NotSignedIn:
+            async with self:
+                self.status, self.error_message = "error", SESSION_ENDED
+            return
+        recording = await asyncio.to_thread(archive.recording, run_id, archive.viewer_of(person))
+        if recording is None:
+            async with self:
+                self.status, self.error_message = "error", "This run is not in the archive."
+            return
+        async with self:
+            self._start_replay(recording)
+
+        async def open_stream() -> AsyncIterator[StreamPart]:
+            return replay_parts(recording, SPEEDS.get(speed, 1.0))
+
+        async for event in self._follow(open_stream, person, None, replaying=recording):
+            yield event
+
+    @rx.event
+    async def replay_step_to(self, run_id: str, position: int):
+        """Show an archived run as it was after its first ``position`` frames."""
+        if self.status == "running":
+            return None
+        try:
+            viewer = archive.viewer_of(await person_of(self))
+        except NotSignedIn:
+            self.error_message = SESSION_ENDED
+            return None
+        recording = await asyncio.to_thread(archive.recording, run_id, viewer)
+        if recording is None:
+            return None
+        self._start_replay(recording)
+        position = max(0, min(position, len(recording.frames)))
+        over = position == len(recording.frames)
+        # timed so that its latest frame happened just now: open runs' clocks start there
+        latest = recording.frames[position - 1].at if position else recording.started_at
+        tree = build_tree(recording, None if over else position, time.time() - latest)
+        (await self.get_state(TreePanelState)).start_viewing(tree)
+        scripts = await self._show(tree)
+        self.status = recording.status if over and recording.status != "running" else "replaying"
+        self.error_message = recording.error if over else ""
+        return scripts
+
+    def _start_replay(self, recording: Recording) -> None:
+        """Clear the chat for a replay of ``recording``: its question, nothing else yet."""
+        self._follower = ""  # a replay already playing stops showing
+        self.messages = [ChatMessage("user", recording.question)] if recording.question else []
+        self._shown_text = {}  # the page gets the replayed answers whole
+        self.interrupts, self.progress, self.error_message = [], "", ""
+        if not self.read_only:  # a read-only thread keeps its note saying why
+            self.stream_notes = []
+        self.run_id = recording.run_id
+
     @rx.event(background=True)
     async def handle_stop_click(self):
-        """Cancel the current run on the server; its follower stops showing it at once."""
+        """Cancel the current run on the server; its follower stops showing it at once.
+        A replay just stops."""
         async with self:
+            if self.status == "replaying":
+                self._stop_requested = True
+                return
             if self.status != "running" or not self.run_id:
                 return
             self._stop_requested = True
@@ -599,6 +745,37 @@ class ConversationState(rx.State):
         except (httpx.HTTPError, SettingsError) as exc:
             async with self:
                 self.stream_notes.append(f"Stopping the run failed: {error_text(exc)}")
+
+
+def _archived(thread_id: str, person: Person) -> list[RecordingSummary]:
+    """The thread's archived runs ``person`` may see; none when the archive cannot be read
+    (the app goes on)."""
+    try:
+        return archive.summaries(thread_id, archive.viewer_of(person))
+    except Exception:  # the archive is an extra: never the reason a page fails
+        log.exception("archive unreadable", extra={"thread_id": thread_id})
+        return []
+
+
+def _archived_threads(person: Person) -> list[ArchivedThread]:
+    """The archive's threads ``person`` may see, for the sidebar; none when the archive
+    cannot be read."""
+    try:
+        return archive.recent_threads(archive.viewer_of(person))
+    except Exception:  # the archive is an extra: never the reason a page fails
+        log.exception("archive unreadable")
+        return []
+
+
+def _recorder(question: str, person: Person) -> RunRecorder | None:
+    """A recorder for a run ``person`` is about to follow (``question``: the user's message
+    the chat shows for it); None when recording is off or the archive is unusable."""
+    try:
+        writer = archive.writer()
+        return RunRecorder(writer, question, archive.owner_of(person)) if writer else None
+    except Exception:  # the run is shown even when it cannot be recorded
+        log.exception("archive unavailable: the run is not recorded")
+        return None
 
 
 async def _waiting_for(client: LangGraphClient, thread_id: str) -> list[InterruptCard] | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import reflex as rx
 
+from app.archive.store import ArchivedThread
 from app.graph_input import InputField
 from app.lg_client import Assistant, Thread
-from app.transcript import thread_title
+from app.transcript import thread_title, title_from
 
 NO_MESSAGES_TITLE = "(no messages yet)"
 
@@ -25,6 +27,7 @@ class ThreadSummary:
     title: str
     graph_id: str = ""  # the graph the thread was run with ("" before its first run)
     updated_at: str = ""  # ISO 8601, as the server sends it
+    archived: bool = False  # known from the run archive only (the server does not list it)
 
 
 def summary_of(thread: Thread, known_title: str = "") -> ThreadSummary:
@@ -68,6 +71,22 @@ class ThreadsState(rx.State):
         listed = [summary_of(t, known.get(t["thread_id"], "")) for t in threads]
         listed_ids = {summary.thread_id for summary in listed}
         self.threads = [s for s in self.threads if s.thread_id not in listed_ids] + listed
+
+    def show_archived(self, threads: list[ArchivedThread]) -> None:
+        """After the deployment's threads: the archive's, that the deployment does not list."""
+        kept = [summary for summary in self.threads if not summary.archived]
+        listed = {summary.thread_id for summary in kept}
+        self.threads = kept + [
+            ThreadSummary(
+                t.thread_id,
+                title_from(t.question) or NO_MESSAGES_TITLE,
+                graph_id=t.assistant_id,
+                updated_at=datetime.fromtimestamp(t.last_started_at, UTC).isoformat(),
+                archived=True,
+            )
+            for t in threads
+            if t.thread_id not in listed
+        ]
 
     def assistant_uuid(self, graph_id: str) -> str:
         """The assistant id of a graph (its schemas need it), or the graph id itself."""

@@ -3,25 +3,42 @@ filter, and the pace at which the tree's changes go to the page (``assets/run_tr
 
 from __future__ import annotations
 
+import asyncio
 import time
+from dataclasses import dataclass
 
 import reflex as rx
 from reflex.event import EventSpec
 
-from app.run_tree import DetailRow, RunTree, node_details
+from app.access import NotSignedIn
+from app.archive import service as archive
+from app.archive.recording import build_tree
+from app.archive.store import RecordingSummary
+from app.run_tree import DetailRow, RunTree, format_duration, node_details
 from app.run_view import RunView, ShownTree, empty_tree_delta, tree_delta
+from app.state.access import person_of
 from app.state.page_scripts import update_tree
 from app.state.plain import plain
+from app.transcript import title_from
 
 #: New runs and status changes go to the page at once; token counts and speeds this often.
 TREE_TICK_SECONDS = 0.5
+PICKER_QUESTION_LENGTH = 28
+
+
+@dataclass
+class RunChoice:
+    """One run in the picker: a run followed here, or one from the archive."""
+
+    run_id: str
+    label: str
 
 
 class TreePanelState(rx.State):
     """The side panel of one browser tab. Trees stay on the server; the page gets their
     changes as deltas and keeps the tree itself."""
 
-    run_ids: list[str] = []  # the runs of the thread that have a tree, oldest first
+    run_choices: list[RunChoice] = []  # the thread's runs, archived or followed, oldest first
     viewed_run_id: str = ""
     selected_run_id: str = ""
     selected_details: list[DetailRow] = []
@@ -35,14 +52,28 @@ class TreePanelState(rx.State):
         """Show a run that just started (or was rejoined), and keep it in the picker; the
         page gets it whole with the next progress."""
         self._trees[tree.run_id] = tree
-        if tree.run_id not in self.run_ids:
-            self.run_ids.append(tree.run_id)
+        if not self._has_choice(tree.run_id):
+            self.run_choices.append(RunChoice(tree.run_id, f"Run {len(self.run_choices) + 1}"))
         if tree.run_id != self.viewed_run_id:
             self.viewed_run_id, self._shown = tree.run_id, ShownTree()
 
+    def show_archived(self, runs: list[RecordingSummary]) -> None:
+        """Offer the thread's archived runs in the picker; their trees load when picked."""
+        for run in runs:
+            if not self._has_choice(run.run_id):
+                self.run_choices.append(RunChoice(run.run_id, _label(len(self.run_choices), run)))
+
+    def show_finished(self, tree: RunTree) -> list[EventSpec]:
+        """Show an archived run's finished tree, and keep it in the picker."""
+        self.start_viewing(tree)
+        return self.whole_tree()
+
+    def _has_choice(self, run_id: str) -> bool:
+        return any(choice.run_id == run_id for choice in self.run_choices)
+
     def shown_for(self, tree: RunTree) -> ShownTree | None:
         """What the page has of ``tree``'s rows; None when the panel shows another run."""
-        if tree.run_id not in self.run_ids:  # a server that sent no metadata frame
+        if not self._has_choice(tree.run_id):  # a server that sent no metadata frame
             self.start_viewing(tree)
         self._trees[tree.run_id] = tree
         return plain(self._shown) if tree.run_id == self.viewed_run_id else None
@@ -77,7 +108,7 @@ class TreePanelState(rx.State):
 
     def clear(self) -> list[EventSpec]:
         """Forget every tree (a new or another thread)."""
-        self.run_ids, self.viewed_run_id, self.selected_run_id = [], "", ""
+        self.run_choices, self.viewed_run_id, self.selected_run_id = [], "", ""
         self.selected_details, self._trees = [], {}
         return self.whole_tree()
 
@@ -103,7 +134,17 @@ class TreePanelState(rx.State):
         return None
 
     @rx.event
-    def view_run(self, run_id: str):
+    async def view_run(self, run_id: str):
+        """Show another run of the thread: an archived one's tree is read from the archive."""
+        if plain(self._trees).get(run_id) is None:
+            try:
+                viewer = archive.viewer_of(await person_of(self))
+            except NotSignedIn:
+                return None
+            recording = await asyncio.to_thread(archive.recording, run_id, viewer)
+            if recording is None:
+                return None
+            self._trees[run_id] = build_tree(recording)
         self.viewed_run_id = run_id
         return self.whole_tree()
 
@@ -117,3 +158,13 @@ class TreePanelState(rx.State):
         details = node_details(node, tree.started_at) if tree and node else []
         if details != self.selected_details:
             self.selected_details = details
+
+
+def _label(index: int, run: RecordingSummary) -> str:
+    """``Run 2 · done · 1.84 s · What's the weather…``"""
+    parts = [f"Run {index + 1}", run.status]
+    if run.ended_at is not None:
+        parts.append(format_duration(max(run.ended_at - run.started_at, 0.0)))
+    if run.question:
+        parts.append(title_from(run.question)[:PICKER_QUESTION_LENGTH])
+    return " · ".join(parts)

@@ -4,6 +4,7 @@ and the system's Chromium driven by pytest-playwright."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
@@ -52,10 +53,17 @@ def network(demo_server: DemoServer) -> Iterator[CutProxy]:
 
 
 @pytest.fixture(scope="session")
-def app_url(network: CutProxy) -> Iterator[str]:
+def archive_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app's run archive: a SQLite file of the test session's own."""
+    return tmp_path_factory.mktemp("archive") / "runs.db"
+
+
+@pytest.fixture(scope="session")
+def app_url(network: CutProxy, archive_path: Path) -> Iterator[str]:
     """The app, started the way `make run` starts it, talking to the demo server."""
     port = free_port()
-    process = start_app(network.url, port, {"LANGGRAPH_API_KEY": API_KEY})
+    env = {"LANGGRAPH_API_KEY": API_KEY, "REFLEX_DB_URL": f"sqlite:///{archive_path}"}
+    process = start_app(network.url, port, env)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

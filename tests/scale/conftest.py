@@ -1,6 +1,6 @@
-"""Scale fixtures: a real Redis server, the app on several workers behind a single-sign-on
-proxy, and a LangGraph server whose custom auth checks an API key, a gateway header and the
-person, as a production deployment would."""
+"""Scale fixtures: a real Redis server, a real PostgreSQL for the run archive, the app on several
+workers behind a single-sign-on proxy, and a LangGraph server whose custom auth checks an API
+key, a gateway header and the person, as a production deployment would."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from app.embedded_server import (
 from tests.access.sso_proxy import SsoProxy
 from tests.app_log import json_lines
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
+from tests.scale.postgres import Postgres, start_postgres
 
 API_KEY = "lg-scale-secret-41d2"
 GATEWAY_HEADER = ("X-Gateway-Team", "demo")
@@ -80,15 +81,29 @@ def deployment() -> Iterator[DemoServer]:
 
 
 @pytest.fixture(scope="session")
-def scaled_app(deployment: DemoServer, tmp_path_factory) -> Iterator[RunningApp]:
-    """The app as `make run-prod` runs it: Redis state, several workers, one port; behind a
-    single-sign-on proxy that names each person (access control on)."""
+def postgres() -> Iterator[Postgres]:
+    """The run archive's database, as several app servers would share it."""
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def scaled_app(
+    deployment: DemoServer, postgres: Postgres, tmp_path_factory
+) -> Iterator[RunningApp]:
+    """The app as `make run-prod` runs it: Redis state, several workers, one port, the run
+    archive in PostgreSQL; behind a single-sign-on proxy that names each person (access
+    control on)."""
     port = free_port()
     proxy = SsoProxy(port, IDENTITY_HEADER)
     log_path = tmp_path_factory.mktemp("app") / "app.log"
     redis_url, redis = start_redis()
     env = {
         "REFLEX_REDIS_URL": redis_url,
+        "REFLEX_DB_URL": postgres.url,
         "LANGGRAPH_API_KEY": API_KEY,
         "LANGGRAPH_HEADERS": json.dumps(dict([GATEWAY_HEADER])),
         "LANGGRAPH_ASSISTANT_ID": ASSISTANT_ID,

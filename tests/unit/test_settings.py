@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.settings import SettingsError, load_settings
+from app.settings import ArchiveSettings, SettingsError, load_archive_settings, load_settings
 
 
 def test_defaults_need_only_the_api_url():
@@ -58,3 +58,18 @@ def test_extra_headers_come_from_a_json_object():
 def test_unusable_settings_raise_a_readable_error(environ, message):
     with pytest.raises(SettingsError, match=message):
         load_settings(environ)
+
+
+def test_the_archive_records_and_keeps_a_thousand_runs_for_thirty_days_by_default():
+    assert load_archive_settings({}) == ArchiveSettings(record=True, keep_runs=1000, keep_days=30)
+
+
+def test_archive_retention_and_recording_come_from_the_environment():
+    environ = {"ARCHIVE_RECORD": "false", "ARCHIVE_KEEP_RUNS": "50", "ARCHIVE_KEEP_DAYS": "0"}
+    assert load_archive_settings(environ) == ArchiveSettings(False, 50, 0)
+
+
+@pytest.mark.parametrize("environ", [{"ARCHIVE_KEEP_RUNS": "many"}, {"ARCHIVE_KEEP_DAYS": "-1"}])
+def test_unusable_archive_retention_is_refused(environ):
+    with pytest.raises(SettingsError, match="ARCHIVE_KEEP"):
+        load_archive_settings(environ)

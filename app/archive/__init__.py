@@ -1,0 +1,1 @@
+"""The run archive: every followed run recorded, read back, replayed, exported, imported."""
