@@ -14,9 +14,13 @@ window.liveText = (() => {
   function take(rows, replace) {
     for (const [runId, part, offset, text, done] of rows) {
       const k = key(runId, part);
-      const have = replace ? "" : live.get(k)?.text || "";
+      const old = live.get(k);
+      const have = replace ? "" : old?.text || "";
       if (offset > have.length) continue; // a gap: the server follows up with reset()
-      live.set(k, { text: have.slice(0, offset) + text, done });
+      const next = have.slice(0, offset) + text;
+      // Text the page has that changes (a rejoin sending something else) is drawn afresh.
+      const rewritten = old && !next.startsWith(old.text.slice(0, Math.min(old.text.length, next.length)));
+      live.set(k, { text: next, done, version: (old?.version || 0) + (rewritten ? 1 : 0) });
     }
     schedule();
   }
@@ -28,21 +32,22 @@ window.liveText = (() => {
     const entry = el.dataset.mdRunId && live.get(key(el.dataset.mdRunId, el.dataset.mdPart || "answer"));
     if (entry) return { ...entry, growing: true };
     if (el.dataset.mdDone !== "true") return null;
-    return { text: el.dataset.mdSource || "", done: true, growing: false };
+    return { text: el.dataset.mdSource || "", done: true, growing: false, version: 0 };
   }
 
   // Bring one element up to date; true when it has more to paint next frame.
   function paintOne(el) {
     const source = sourceOf(el);
     if (!source) return false;
-    const { text, done, growing } = source;
+    const { text, done, growing, version } = source;
     let state = el.__md;
     const runId = el.dataset.mdRunId || "";
-    const replaced = state && (state.runId !== runId || state.growing !== growing || state.length > text.length ||
+    const replaced = state && (state.runId !== runId || state.growing !== growing ||
+      state.version !== version || state.length > text.length ||
       (!growing && text !== state.source && !text.startsWith(state.source)));
     if (!state || replaced) {
       el.replaceChildren();
-      state = el.__md = { renderer: window.Markdown.create(el), runId, growing, length: 0, source: "", ended: false };
+      state = el.__md = { renderer: window.Markdown.create(el), runId, growing, version, length: 0, source: "", ended: false };
     }
     if (state.length < text.length) {
       const end = Math.min(text.length, state.length + BUDGET);

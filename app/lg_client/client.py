@@ -171,14 +171,13 @@ class LangGraphClient:
         run_id: str | None,
         retry_delays: Sequence[float],
     ) -> AsyncIterator[StreamPart]:
-        # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``), and a model may
-        # stream the same chunk twice in one millisecond (a table's "| "), so frames are told
-        # apart by id, data and how often each was seen: a rejoin's replay skips as many
-        # copies as were yielded, and a frame repeated at once is the duplicate the server
-        # sends where its replay meets the live stream.
-        seen: dict[str, list[Any]] = {}  # the data yielded, by id, with repeats
-        replay: dict[str, list[Any]] = {}  # what the current rejoin sends again
-        last: tuple[str, Any] | None = None
+        # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``). A joined stream
+        # (a replay, and the duplicates the server sends where its replay meets the live
+        # stream) drops a part when an earlier part had the same id and the same data. The
+        # first pass of a run started here is live and has no duplicates: every part is
+        # kept, so a chunk a model streams twice in one millisecond (a table's "| ") is too.
+        seen: dict[str, list[Any]] = {}
+        replaying = run_id is not None  # a joined stream replays from the run's first event
         failures = 0
         while True:
             try:
@@ -189,14 +188,10 @@ class LangGraphClient:
                         yield part
                         return
                     if part.id is not None:
-                        again = replay.get(part.id)
-                        if again and part.data in again:
-                            again.remove(part.data)
+                        same_id = seen.setdefault(part.id, [])
+                        if replaying and part.data in same_id:
                             continue
-                        if last == (part.id, part.data):
-                            continue
-                        seen.setdefault(part.id, []).append(part.data)
-                        last = (part.id, part.data)
+                        same_id.append(part.data)
                     if part.event == "metadata" and isinstance(part.data, dict):
                         run_id = run_id or part.data.get("run_id")
                     failures = 0
@@ -207,7 +202,7 @@ class LangGraphClient:
                 delay = retry_delays[failures]
                 failures += 1
                 yield StreamPart("reconnecting", {"attempt": failures, "reason": str(exc)})
-                replay = {event_id: list(data) for event_id, data in seen.items()}
+                replaying = True
                 await asyncio.sleep(delay)
                 stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
 
