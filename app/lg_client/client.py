@@ -241,6 +241,8 @@ class LangGraphClient:
                 if response.is_error:
                     raise status_error(response, await response.aread())
                 async for sse in source.aiter_sse():
+                    if not sse.data and sse.event in ("", "message"):
+                        continue  # only an id (SSE dispatches no event without data)
                     part = _to_part(sse)
                     if part.event == "end":
                         break

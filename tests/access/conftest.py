@@ -36,10 +36,12 @@ class RunningApp:
 def running_app(
     api_url: str, env: dict[str, str], log_path: Path, port: int | None = None
 ) -> Iterator[RunningApp]:
-    """The app as `make run` starts it, with ``env`` added, logging into ``log_path``."""
+    """The app as `make run` starts it, with ``env`` added, logging into ``log_path``. Its run
+    archive is a fresh SQLite file beside the log, never the project's own."""
     port = port or free_port()
+    archive = {"REFLEX_DB_URL": f"sqlite:///{log_path.parent / 'runs.db'}"}
     with log_path.open("wb") as log:
-        process = start_app(api_url, port, env, log_file=log)
+        process = start_app(api_url, port, {**archive, **env}, log_file=log)
     try:
         yield RunningApp(f"http://127.0.0.1:{port}", log_path)
     finally:

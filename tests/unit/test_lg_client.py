@@ -288,3 +288,11 @@ def test_the_same_chunk_twice_in_one_millisecond_of_a_live_stream_reaches_the_re
     parts = reconnecting_parts(handler)
     chunks = [p.data["data"]["chunk"] for p in parts if p.event == "events"]
     assert "".join(chunks) == "| a | a | "
+
+
+def test_a_frame_with_only_an_id_is_not_an_event():
+    handler = sse_response(
+        frame("metadata", {"run_id": "r1"}), b"id: 1795527697386-0\r\n\r\n", frame("events", {})
+    )
+
+    assert [p.event for p in stream_parts(handler)] == ["metadata", "events", "end"]
