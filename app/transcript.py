@@ -120,12 +120,11 @@ def _unstarted_calls(models: list[RunNode], tools: list[RunNode]) -> dict[str, l
 def _calls(model: RunNode) -> list[dict[str, str]]:
     """A model run's tool calls as name and argument text: final ones when it ended, else the
     fragments streamed so far."""
-    final = model.outputs.get("tool_calls") if isinstance(model.outputs, dict) else None
-    if isinstance(final, list) and final:
+    final = _calls_in(model.outputs) if isinstance(model.outputs, dict) else []
+    if final:
         return [
             {"name": str(call.get("name") or "tool"), "args": _compact(call.get("args"))}
             for call in final
-            if isinstance(call, dict)
         ]
     return [
         {"name": str(chunk["name"] or "tool"), "args": chunk["args"]}

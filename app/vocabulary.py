@@ -29,7 +29,6 @@ TOOL_KIND = "tool"
 RETRIEVER_KIND = "retriever"
 CHAIN_KIND = "chain"
 PROMPT_KIND = "prompt"
-PARSER_KIND = "parser"
 #: A leaf the app adds under the run that sent an `on_custom_event` (not a run of its own).
 CUSTOM_EVENT_KIND = "custom_event"
 OTHER_KIND = "other"

@@ -58,11 +58,11 @@ class AnswersState(ConversationState):
             return None
         action = card.actions[index]
         field = "args" if kind == "edit" else "message"
-        typed = self._drafts.get(draft_key(interrupt_id, index, field))
+        typed = self._drafts.get(
+            draft_key(interrupt_id, index, field), action.args if field == "args" else ""
+        )
         try:
-            chosen = decision(
-                action, kind, action.args if typed is None and field == "args" else typed or ""
-            )
+            chosen = decision(action, kind, typed)
         except AnswerError as exc:
             self.error_message = str(exc)  # the card keeps what was typed
             return None
