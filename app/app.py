@@ -43,8 +43,10 @@ def index() -> rx.Component:
 configure_logging()
 app = rx.App(
     stylesheets=["/app.css"],
+    # Plain <script> tags in the served page's head: they run before the app connects, so
+    # the states' page scripts always find them (rx.script would add them after hydration).
     head_components=[
-        rx.script(src=f"/{script}")
+        rx.el.script(src=f"/{script}")
         for script in (
             "markdown.js",
             "live_text.js",

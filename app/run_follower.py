@@ -3,8 +3,9 @@ second say what happened. A pure async generator (no Reflex): it knows nothing o
 the tree, and whoever consumes it decides about Stop by closing it.
 
 Pacing: at most one ``RunProgress`` per ``Pace.flush_interval`` however fast tokens arrive,
-one at once when a model's first text arrives (the moment a person waits for; of first texts
-arriving together, only the first), and a
+one at once when a model's first visible text arrives (the moment a person waits for; a
+markdown marker such as ``## `` shows nothing yet; of first texts arriving together, only
+the first), and a
 ``StillAlive`` every ``Pace.heartbeat_interval`` while the stream is quiet. The stream is read
 by a task of its own, so a slow consumer never slows reading.
 """
@@ -28,6 +29,8 @@ from app.run_tree import RunTree
 log = logging.getLogger(__name__)
 
 MODEL_STREAM_EVENTS = ("on_chat_model_stream", "on_llm_stream")
+#: Characters that show nothing on their own at the start of a markdown answer.
+_MARKERS = " \t\r\n#>*-+_=`|~"
 END = StreamPart("end", None)
 
 
@@ -192,12 +195,12 @@ def _update_for(part: StreamPart, tree: RunTree) -> RunStarted | StreamNote:
 
 
 def _gives_first_text(part: StreamPart, tree: RunTree, with_text: set[str]) -> bool:
-    """Whether ``part`` gave a model run its first text (worth showing right away)."""
+    """Whether ``part`` gave a model run its first visible text (worth showing right away)."""
     if not isinstance(part.data, dict) or part.data.get("event") not in MODEL_STREAM_EVENTS:
         return False
     run_id = str(part.data.get("run_id", ""))
     node = tree.get(run_id)
-    if run_id in with_text or node is None or not node.streamed_text:
+    if run_id in with_text or node is None or not node.streamed_text.strip(_MARKERS):
         return False
     with_text.add(run_id)
     return True

@@ -11,16 +11,50 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.run_tree import RunTotals, RunTree, TreeRow, build_rows, flatten_rows, run_totals
+from app.run_tree import (
+    RunTotals,
+    RunTree,
+    TreeRow,
+    build_rows,
+    flatten_rows,
+    is_plumbing,
+    node_rows,
+    run_totals,
+)
 from app.transcript import ChatMessage, run_messages
 from app.vocabulary import CUSTOM_EVENT_KIND
 
 #: The two texts a model's bubble shows: the answer, and the thinking above it.
 LivePart = Literal["answer", "thinking"]
 
-#: Row fields the page's script computes itself (the waterfall bars, from start and end).
-PAGE_COMPUTED = frozenset({"children", "offset_pct", "width_pct"})
+#: Row fields the page's script does without: it nests rows by parent_id, and draws the
+#: waterfall bars from start and end.
+PAGE_COMPUTED = frozenset({"children", "depth", "offset_pct", "width_pct"})
 _PAGE_FIELDS = [f.name for f in dataclasses.fields(TreeRow) if f.name not in PAGE_COMPUTED]
+#: What the page reads a field it is not sent as (``EMPTY_ROW`` in assets/run_tree.js): a new
+#: row leaves out the fields that have these values.
+PAGE_DEFAULTS: dict[str, Any] = {
+    "parent_id": "",
+    "name": "",
+    "kind": "",
+    "status": "",
+    "langgraph_node": "",
+    "step": -1,
+    "duration_label": "",
+    "duration_ms": -1,
+    "answer_tokens": 0,
+    "thinking_tokens": 0,
+    "summary": "",
+    "is_plumbing": False,
+    "is_root": False,
+    "error": "",
+    "start_ms": 0,
+    "end_ms": -1,
+    "ttft_ms": -1,
+    "tokens_per_s": -1.0,
+    "input_tokens": -1,
+    "output_tokens": -1,
+}
 #: Row fields that change with every token: sent only when the panel's tick is due.
 COUNTERS = frozenset({"answer_tokens", "thinking_tokens", "tokens_per_s"})
 
@@ -48,12 +82,17 @@ ShownText = dict[tuple[str, str], tuple[int, bool]]
 @dataclass
 class ShownTree:
     """The tree as the page has it: its rows by run id, its totals, whether it knows the run
-    ended. A fresh one makes the next delta a whole tree (``reset``)."""
+    ended, the tree (``tree_key``) and revision it was drawn from, and the rows whose token
+    counts wait for the tick (``held``). A fresh one makes the next delta a whole tree
+    (``reset``)."""
 
     rows: dict[str, PageRow] = field(default_factory=dict)
     totals: RunTotals | None = None
     finished: bool = False
     reset: bool = True
+    tree_key: str = ""
+    revision: int = 0
+    held: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -144,23 +183,44 @@ def progress_line(tree: RunTree) -> str:
 
 def page_rows(tree: RunTree, now: float, hide_plumbing: bool) -> list[PageRow]:
     """The tree's rows, parents first, as the page's script gets them."""
-    return [
-        {name: getattr(row, name) for name in _PAGE_FIELDS}
-        for row in flatten_rows(build_rows(tree, now, hide_plumbing))
-    ]
+    return [_page_row(row) for row in flatten_rows(build_rows(tree, now, hide_plumbing))]
+
+
+def _page_row(row: TreeRow) -> PageRow:
+    return {name: getattr(row, name) for name in _PAGE_FIELDS}
 
 
 def tree_delta(
     tree: RunTree, shown: ShownTree, now: float, hide_plumbing: bool, counters_due: bool
 ) -> tuple[TreeDelta | None, ShownTree]:
     """What the page lacks of ``tree`` when it has ``shown``; counters (token counts and
-    speeds) only when ``counters_due``, their row changed anyway, or a speed is first known."""
-    rows = page_rows(tree, now, hide_plumbing)
-    sent, changed = ({} if shown.reset else dict(shown.rows)), []
-    for row in rows:
+    speeds) only when ``counters_due``, their row changed anyway, or a speed is first known.
+
+    Only the nodes changed since the page's revision are drawn again, so a flush costs what
+    changed, not the tree's size. The whole tree is drawn for a page that has none or has
+    another tree of the run (a replay), after a new graph node name (routing functions
+    anywhere may turn out to be plumbing), and when a shown node became hidden plumbing (its
+    children move)."""
+    nodes = tree.changed_since(shown.revision) if shown.tree_key == tree.key else []
+    hidden = hide_plumbing and any(
+        node.run_id in shown.rows and is_plumbing(node, tree) for node in nodes
+    )
+    whole = (
+        shown.reset or shown.tree_key != tree.key or tree.names_revision > shown.revision or hidden
+    )
+    if whole:
+        rows = page_rows(tree, now, hide_plumbing)
+    else:
+        held = [tree.get(run_id) for run_id in shown.held]
+        nodes += [node for node in held if node is not None and node.revision <= shown.revision]
+        rows = [_page_row(row) for row in node_rows(nodes, tree, now, hide_plumbing)]
+    sent, changed, waiting = ({} if shown.reset else dict(shown.rows)), [], set()
+    for row in _parents_first(rows):
         before = sent.get(row["run_id"])
-        if before is None:  # new: its fields but the empty ones (the page reads them as such)
-            changed.append({k: v for k, v in row.items() if not _empty(v) or k == "run_id"})
+        if before is None:  # new: its fields but those the page reads as their defaults
+            changed.append(
+                {k: v for k, v in row.items() if k == "run_id" or PAGE_DEFAULTS.get(k) != v}
+            )
             sent[row["run_id"]] = row
             continue
         diff = {k: v for k, v in row.items() if before.get(k) != v}
@@ -168,15 +228,20 @@ def tree_delta(
         if diff and (counters_due or first_speed or not diff.keys() <= COUNTERS):
             changed.append({"run_id": row["run_id"], **diff})
             sent[row["run_id"]] = row
-    ids = {row["run_id"] for row in rows}
-    removed = [run_id for run_id in sent if run_id not in ids]
-    for run_id in removed:
-        del sent[run_id]
+        elif diff:
+            waiting.add(row["run_id"])
+    removed = []
+    if whole:
+        ids = {row["run_id"] for row in rows}
+        removed = [run_id for run_id in sent if run_id not in ids]
+        for run_id in removed:
+            del sent[run_id]
     totals = run_totals(tree, now)
     new_totals = totals if totals != shown.totals and (counters_due or changed) else None
     finished = tree.is_finished
+    drawn = {"tree_key": tree.key, "revision": tree.revision, "held": frozenset(waiting)}
     if not (changed or removed or new_totals or shown.reset or finished != shown.finished):
-        return None, shown
+        return None, dataclasses.replace(shown, **drawn)
     started = tree.started_at if tree.started_at is not None else now
     end = tree.ended_at if finished and tree.ended_at is not None else now
     delta = TreeDelta(
@@ -187,12 +252,29 @@ def tree_delta(
         finished=finished,
         reset=shown.reset,
     )
-    return delta, ShownTree(sent, delta.totals or shown.totals, finished, reset=False)
+    page_has = ShownTree(sent, delta.totals or shown.totals, finished, reset=False, **drawn)
+    return delta, page_has
 
 
-def _empty(value: Any) -> bool:
-    """A value a new row leaves out: "" (none), -1 (unknown or open) or False."""
-    return value is False or value == -1 or value == ""
+def _parents_first(rows: list[PageRow]) -> list[PageRow]:
+    """``rows`` in their order, but a row's parent, when among them, before it (a parent
+    that arrived after its children)."""
+    by_id = {row["run_id"]: row for row in rows}
+    ordered: list[PageRow] = []
+    placed: set[str] = set()
+
+    def place(row: PageRow) -> None:
+        if row["run_id"] in placed:
+            return
+        placed.add(row["run_id"])
+        parent = by_id.get(row["parent_id"])
+        if parent is not None:
+            place(parent)
+        ordered.append(row)
+
+    for row in rows:
+        place(row)
+    return ordered
 
 
 def empty_tree_delta() -> TreeDelta:

@@ -10,6 +10,13 @@ window.runTree = (() => {
   const KIND_COLORS = {
     chain: "gray", chat_model: "violet", llm: "violet", tool: "orange", retriever: "teal", custom_event: "amber",
   };
+  // A row's fields when the server leaves them out (it sends no empty ones).
+  const EMPTY_ROW = {
+    parent_id: "", name: "", kind: "", status: "", langgraph_node: "", step: -1, duration_label: "",
+    duration_ms: -1, answer_tokens: 0, thinking_tokens: 0, summary: "", is_plumbing: false,
+    is_root: false, error: "", start_ms: 0, end_ms: -1, ttft_ms: -1, tokens_per_s: -1,
+    input_tokens: -1, output_tokens: -1,
+  };
   const nodes = new Map(); // run_id -> {row, el, line, children}
   let clock = { base: 0, at: performance.now(), finished: true };
   let totals = null;
@@ -75,32 +82,48 @@ window.runTree = (() => {
     return { row, el, line, summary, children };
   }
 
-  // Write a node's fields into its element (all of them: cheap, and one way to do it).
-  function render(node) {
+  // Write the fields that changed into a node's element (only those: every attribute written
+  // costs style work, and hundreds of nodes change at once in a fan-out).
+  function render(node, fields) {
     const { row, el, line } = node;
-    Object.assign(el.dataset, {
-      runId: row.run_id,
-      parentId: row.parent_id || "",
-      name: row.name || "",
-      kind: row.kind || "",
-      status: row.status || "",
-      plumbing: String(Boolean(row.is_plumbing)),
-      durationMs: row.duration_ms >= 0 ? String(row.duration_ms) : "",
-    });
-    const [dot, kind, name, summary, step, figures, duration] = line.children;
-    dot.dataset.status = row.status;
-    dot.title = row.error ? `${row.status}: ${row.error}` : row.status;
-    kind.textContent = row.is_root ? "graph" : row.kind;
-    kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
-    name.textContent = row.name || "";
-    name.title = row.run_id;
-    summary.textContent = row.summary || "";
-    summary.title = summary.textContent;
-    step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
-    figures.textContent = numbers(row);
-    figures.title = figures.textContent;
-    duration.textContent = row.duration_label || "";
-    line.lastChild.firstChild.dataset.status = row.status;
+    const [dot, kind, name, summary, step, figures, duration, track] = line.children;
+    const bar = track.firstChild;
+    const has = (...keys) => keys.some((key) => key in fields);
+    if (has("run_id", "parent_id")) {
+      el.dataset.runId = row.run_id;
+      el.dataset.parentId = row.parent_id || "";
+      name.title = row.run_id;
+    }
+    if (has("name", "langgraph_node", "step")) {
+      el.dataset.name = row.name || "";
+      name.textContent = row.name || "";
+      step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
+    }
+    if (has("kind", "is_root")) {
+      el.dataset.kind = row.kind || "";
+      kind.textContent = row.is_root ? "graph" : row.kind;
+      kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
+    }
+    if (has("status", "error")) {
+      el.dataset.status = dot.dataset.status = bar.dataset.status = row.status || "";
+      dot.title = row.error ? `${row.status}: ${row.error}` : row.status;
+    }
+    if (has("is_plumbing")) el.dataset.plumbing = String(Boolean(row.is_plumbing));
+    if (has("summary")) summary.textContent = summary.title = row.summary || "";
+    if (has("ttft_ms", "tokens_per_s", "thinking_tokens", "input_tokens", "output_tokens", "answer_tokens")) {
+      figures.textContent = figures.title = numbers(row);
+    }
+    if (has("duration_ms", "duration_label")) {
+      el.dataset.durationMs = row.duration_ms >= 0 ? String(row.duration_ms) : "";
+      duration.textContent = row.duration_label || "";
+    }
+    // The waterfall bar: its start and end in ms; the scale (--total) and the end of running
+    // bars (--now) are set once on the tree per tick (see bars()).
+    if (has("start_ms")) bar.style.setProperty("--s", row.start_ms || 0);
+    if (has("end_ms")) {
+      if (row.end_ms >= 0) bar.style.setProperty("--e", row.end_ms);
+      else bar.style.removeProperty("--e");
+    }
   }
 
   function place(node) {
@@ -120,15 +143,11 @@ window.runTree = (() => {
   }
 
   function bars() {
-    const total = Math.max(elapsedNow(), 1);
-    for (const { row, line } of nodes.values()) {
-      const start = row.start_ms || 0;
-      const end = row.end_ms >= 0 ? row.end_ms : elapsedNow();
-      const left = Math.min(Math.max((start / total) * 100, 0), 99.5);
-      const width = Math.min(Math.max(((end - start) / total) * 100, 0.5), 100 - left);
-      const bar = line.lastChild.firstChild;
-      bar.style.left = `${left.toFixed(2)}%`;
-      bar.style.width = `${width.toFixed(2)}%`;
+    const container = root();
+    if (container) {
+      const now = Math.round(elapsedNow());
+      container.style.setProperty("--now", now);
+      container.style.setProperty("--total", Math.max(now, 1));
     }
     const header = document.getElementById("tree-totals");
     if (header) header.textContent = totalsText();
@@ -165,9 +184,14 @@ window.runTree = (() => {
     }
     for (const fields of delta.rows) {
       let node = nodes.get(fields.run_id);
+      let changed = fields;
       if (node) Object.assign(node.row, fields);
-      else nodes.set(fields.run_id, (node = create({ ...fields })));
-      render(node);
+      else {
+        node = create({ ...EMPTY_ROW, ...fields });
+        nodes.set(fields.run_id, node);
+        changed = node.row; // a new node: every field is drawn
+      }
+      render(node, changed);
       place(node);
     }
     for (const runId of delta.removed) {

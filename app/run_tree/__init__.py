@@ -21,6 +21,7 @@ from app.run_tree.view import (
     format_payload,
     is_plumbing,
     node_details,
+    node_rows,
     run_totals,
 )
 
@@ -40,6 +41,7 @@ __all__ = [
     "format_payload",
     "is_plumbing",
     "node_details",
+    "node_rows",
     "parse_event_name",
     "run_totals",
     "thinking_text",

@@ -7,6 +7,7 @@ nothing from the UI or the HTTP client and never raises on malformed frames.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ class RunNode:
     first_token_at: float | None = None  # a model run's first streamed text or thinking
     last_token_at: float | None = None
     usage: dict[str, int] = field(default_factory=dict)  # a model's `usage_metadata` tokens
+    revision: int = 0  # the tree's revision when this node last changed (see RunTree.revision)
     _text_parts: list[str] = field(default_factory=list, repr=False)
     _thinking_parts: list[str] = field(default_factory=list, repr=False)
     _tool_calls: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False)
@@ -196,6 +198,14 @@ class RunTree:
         self._children: dict[str, list[str]] = {}
         self._graph_node_names: set[str] = set()
         self._custom_events = 0
+        #: Counts changes: a node changed since revision R has ``node.revision > R``, so a view
+        #: can redraw only what changed since it last looked (``changed_since``). Revisions
+        #: are this tree's own: ``key`` tells it from another tree of the same run (a replay).
+        self.revision = 0
+        self.key = uuid.uuid4().hex
+        #: The revision at which a new graph node name was first seen: it can turn routing
+        #: functions anywhere in the tree into plumbing.
+        self.names_revision = 0
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -241,6 +251,12 @@ class RunTree:
         """The direct children of `run_id`, in the order first seen."""
         return [self._nodes[child_id] for child_id in self._children.get(run_id, [])]
 
+    def changed_since(self, revision: int) -> list[RunNode]:
+        """The nodes changed after ``revision``, in the order first seen."""
+        if revision >= self.revision:
+            return []
+        return [node for node in self._nodes.values() if node.revision > revision]
+
     def model_runs(self) -> list[RunNode]:
         """Chat model and LLM runs, in start order (one assistant bubble each)."""
         return [node for node in self._nodes.values() if node.kind in MODEL_KINDS]
@@ -283,6 +299,7 @@ class RunTree:
             node = RunNode(run_id=run_id, started_at=received_at, last_seen_at=received_at)
             self._nodes[run_id] = node
             self._describe(node, event, kind)
+            self._touch_subtree(self._children.get(run_id, []))  # children that came first
         elif phase == "start":
             self._describe(node, event, kind)
         if node.parent_id is None and not node.is_root:
@@ -308,6 +325,7 @@ class RunTree:
                 node.error = _error_text(data.get("error"))
             node.tool_call_id = node.tool_call_id or _tool_call_id(data)
             self._close(node, "error", received_at)
+        self._touch(node)
         return node
 
     def _add_custom_event(self, run_id: str, event: dict[str, Any], at: float) -> RunNode:
@@ -327,6 +345,7 @@ class RunTree:
         node.name = node.name or "custom event"
         self._nodes[node.run_id] = node
         self._link(node, run_id)
+        self._touch(node)
         return node
 
     def finish(
@@ -358,6 +377,8 @@ class RunTree:
             closed_as: NodeStatus = "unfinished" if status == "done" else status
             for node in open_nodes:
                 self._close(node, closed_as, ended_at)
+        for node in open_nodes:
+            self._touch(node)
         self.status = status
         self.error = (error or RUN_FAILED) if status == "error" else None
         self.ended_at = max(ended_at, self.last_event_at or ended_at)
@@ -376,6 +397,18 @@ class RunTree:
             self._close(node, "error", at)
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _touch(self, node: RunNode) -> None:
+        self.revision += 1
+        node.revision = self.revision
+
+    def _touch_subtree(self, run_ids: list[str]) -> None:
+        """Mark runs and their descendants changed (their place in the tree moved)."""
+        for run_id in run_ids:
+            child = self._nodes.get(run_id)
+            if child is not None:
+                self._touch(child)
+                self._touch_subtree(self._children.get(run_id, []))
 
     def _place(self, node: RunNode, parent_ids: Any) -> None:
         """Mark the root (`parent_ids == []`) or attach `node` under `parent_ids[-1]`."""
@@ -415,7 +448,9 @@ class RunTree:
             lg_node = metadata.get("langgraph_node")
             if isinstance(lg_node, str) and lg_node:
                 node.langgraph_node = lg_node
-                self._graph_node_names.add(lg_node)
+                if lg_node not in self._graph_node_names:
+                    self._graph_node_names.add(lg_node)
+                    self.names_revision = self.revision + 1  # this frame's touch
             step = metadata.get("langgraph_step")
             if isinstance(step, int) and not isinstance(step, bool):
                 node.langgraph_step = step

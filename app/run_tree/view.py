@@ -118,8 +118,10 @@ def _is_routing_function(node: RunNode, tree: RunTree) -> bool:
     if node.kind != CHAIN_KIND or parent is None or not _is_graph_node(parent):
         return False
     targets = node.outputs if isinstance(node.outputs, list) else [node.outputs]
-    known = tree.graph_node_names | {END_NODE}
-    return bool(targets) and all(isinstance(t, str) and t in known for t in targets)
+    known = tree.graph_node_names
+    return bool(targets) and all(
+        isinstance(t, str) and (t in known or t == END_NODE) for t in targets
+    )
 
 
 def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[TreeRow]:
@@ -139,39 +141,68 @@ def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[T
             if hide_plumbing and plumbing:
                 rows.extend(rows_for(children, parent_id, depth))
                 continue
-            offset, width = _bar(node, start, span, now)
-            ttft, speed = node.time_to_first_token, node.tokens_per_second
-            row = TreeRow(
-                run_id=node.run_id,
-                parent_id=parent_id,
-                name=node.name or node.kind,
-                kind=node.kind,
-                status=node.status,
-                langgraph_node=node.langgraph_node or "",
-                step=node.langgraph_step if node.langgraph_step is not None else -1,
-                depth=depth,
-                duration_label=duration_label(node),
-                duration_ms=round(node.duration * 1000) if node.duration is not None else -1,
-                answer_tokens=node.answer_tokens,
-                thinking_tokens=node.thinking_tokens,
-                summary=row_summary(node),
-                offset_pct=offset,
-                width_pct=width,
-                is_plumbing=plumbing,
-                is_root=node.is_root,
-                error=node.error or "",
-                start_ms=_ms(node.started_at - start),
-                end_ms=-1 if node.ended_at is None else _ms(node.ended_at - start),
-                ttft_ms=-1 if ttft is None else _ms(ttft),
-                tokens_per_s=-1.0 if speed is None else round(speed, 1),
-                input_tokens=node.usage.get("input_tokens", -1),
-                output_tokens=node.usage.get("output_tokens", -1),
-            )
+            row = _row(node, parent_id, depth, plumbing, start, span, now)
             row.children = rows_for(children, node.run_id, depth + 1)
             rows.append(row)
         return rows
 
     return rows_for(tree.roots(), "", 0)
+
+
+def node_rows(
+    nodes: list[RunNode], tree: RunTree, now: float, hide_plumbing: bool = False
+) -> list[TreeRow]:
+    """The rows of ``nodes`` as `build_rows` makes them, without children: for redrawing only
+    the nodes that changed. With `hide_plumbing`, plumbing nodes are left out and the others
+    hang under their nearest shown ancestor."""
+    start, span = _time_axis(tree, now)
+    rows = []
+    for node in nodes:
+        plumbing = is_plumbing(node, tree)
+        if hide_plumbing and plumbing:
+            continue
+        parent_id, depth = "", 0
+        ancestor = tree.get(node.parent_id) if node.parent_id else None
+        while ancestor is not None:
+            if not (hide_plumbing and is_plumbing(ancestor, tree)):
+                parent_id = parent_id or ancestor.run_id
+                depth += 1
+            ancestor = tree.get(ancestor.parent_id) if ancestor.parent_id else None
+        rows.append(_row(node, parent_id, depth, plumbing, start, span, now))
+    return rows
+
+
+def _row(
+    node: RunNode, parent_id: str, depth: int, plumbing: bool, start: float, span: float, now: float
+) -> TreeRow:
+    offset, width = _bar(node, start, span, now)
+    ttft, speed = node.time_to_first_token, node.tokens_per_second
+    return TreeRow(
+        run_id=node.run_id,
+        parent_id=parent_id,
+        name=node.name or node.kind,
+        kind=node.kind,
+        status=node.status,
+        langgraph_node=node.langgraph_node or "",
+        step=node.langgraph_step if node.langgraph_step is not None else -1,
+        depth=depth,
+        duration_label=duration_label(node),
+        duration_ms=round(node.duration * 1000) if node.duration is not None else -1,
+        answer_tokens=node.answer_tokens,
+        thinking_tokens=node.thinking_tokens,
+        summary=row_summary(node),
+        offset_pct=offset,
+        width_pct=width,
+        is_plumbing=plumbing,
+        is_root=node.is_root,
+        error=node.error or "",
+        start_ms=_ms(node.started_at - start),
+        end_ms=-1 if node.ended_at is None else _ms(node.ended_at - start),
+        ttft_ms=-1 if ttft is None else _ms(ttft),
+        tokens_per_s=-1.0 if speed is None else round(speed, 1),
+        input_tokens=node.usage.get("input_tokens", -1),
+        output_tokens=node.usage.get("output_tokens", -1),
+    )
 
 
 def run_totals(tree: RunTree, now: float) -> RunTotals:

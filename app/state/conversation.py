@@ -52,7 +52,7 @@ from app.state.page_scripts import (
     focus_composer,
     reset_text,
     show_thread_in_url,
-    write_text,
+    write_run,
 )
 from app.state.plain import plain
 from app.state.threads import TITLE_KEY, ThreadsState
@@ -621,8 +621,8 @@ class ConversationState(rx.State):
         if view.progress != self.progress:
             self.progress = view.progress
         self._shown_text = view.shown_text
-        scripts = [write_text(view.text)] if view.text else []
-        return scripts + panel.show_progress(tree, view, now)
+        tree_changes = panel.show_progress(tree, view, now)
+        return [write_run(view.text, tree_changes)] if view.text or tree_changes else []
 
     async def _rejoin_scripts(self) -> list[EventSpec]:
         """For a page that (re)joined: the tree whole and, mid-run, every bubble so far."""

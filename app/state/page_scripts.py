@@ -16,18 +16,26 @@ from app.run_view import TextDelta, TreeDelta
 COMPOSER_ID = "composer"
 
 
-def _call(function: str, *args: object) -> EventSpec:
+def _code(function: str, *args: object) -> str:
     compact = (json.dumps(arg, separators=(",", ":")) for arg in args)
-    return rx.call_script(f"{function}({','.join(compact)})")
+    return f"{function}({','.join(compact)})"
+
+
+def _call(function: str, *args: object) -> EventSpec:
+    return rx.call_script(_code(function, *args))
 
 
 def _text_rows(deltas: list[TextDelta]) -> list[list[object]]:
     return [[d.run_id, d.part, d.offset, d.text, d.done] for d in deltas]
 
 
-def write_text(deltas: list[TextDelta]) -> EventSpec:
-    """Append the answers' new text, and say which model calls ended."""
-    return _call("window.liveText.write", _text_rows(deltas))
+def write_run(text: list[TextDelta], tree: TreeDelta | None) -> EventSpec:
+    """One flush of a run, in one message: the answers' new text (and which model calls
+    ended), and the tree's changes."""
+    calls = [_code("window.liveText.write", _text_rows(text))] if text else []
+    if tree is not None:
+        calls.append(_code("window.runTree.update", dataclasses.asdict(tree)))
+    return rx.call_script(";".join(calls))
 
 
 def reset_text(deltas: list[TextDelta]) -> EventSpec:

@@ -15,7 +15,7 @@ from app.archive import service as archive
 from app.archive.recording import build_tree
 from app.archive.store import RecordingSummary
 from app.run_tree import DetailRow, RunTree, format_duration, node_details
-from app.run_view import RunView, ShownTree, empty_tree_delta, tree_delta
+from app.run_view import RunView, ShownTree, TreeDelta, empty_tree_delta, tree_delta
 from app.state.access import person_of
 from app.state.page_scripts import update_tree
 from app.state.plain import plain
@@ -84,16 +84,17 @@ class TreePanelState(rx.State):
     def counters_due(self, now: float) -> bool:
         return now - self._ticked_at >= TREE_TICK_SECONDS
 
-    def show_progress(self, tree: RunTree, view: RunView, now: float) -> list[EventSpec]:
-        """Take what the page will have of the tree once ``view.tree`` is sent; refresh the
-        selected node's details at the tick's pace."""
-        if view.tree is None or view.shown_tree is None:
-            return []
-        self._shown = view.shown_tree
+    def show_progress(self, tree: RunTree, view: RunView, now: float) -> TreeDelta | None:
+        """Take what the page will have of the tree once ``view.tree`` is sent (returned, for
+        the caller to send); refresh the selected node's details at the tick's pace."""
+        if view.shown_tree is not None:
+            self._shown = view.shown_tree
+        if view.tree is None:
+            return None
         if self.counters_due(now) or view.tree.finished:
             self._ticked_at = now
             self._refresh_details(tree)
-        return [update_tree(view.tree)]
+        return view.tree
 
     def whole_tree(self) -> list[EventSpec]:
         """The viewed tree whole: for a page that (re)joined, or another view of it."""

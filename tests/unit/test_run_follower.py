@@ -143,6 +143,42 @@ def test_the_first_text_of_a_model_is_shown_at_once_however_recent_the_last_upda
     assert tree.get("m1").streamed_text == "Hello"
 
 
+def test_a_markdown_marker_alone_is_not_worth_an_early_update_the_word_after_it_is():
+    clock = FrozenClock()
+    done = asyncio.Event()
+
+    def token(text: str) -> StreamPart:
+        data = {"chunk": {"content": text}}
+        return StreamPart(
+            "events",
+            {"event": "on_chat_model_stream", "run_id": "m1", "parent_ids": ["r1"], "data": data},
+        )
+
+    async def parts() -> AsyncIterator[StreamPart]:
+        yield StreamPart("events", {"event": "on_chain_start", "run_id": "r1", "parent_ids": []})
+        yield StreamPart(
+            "events",
+            {"event": "on_chat_model_start", "run_id": "m1", "parent_ids": ["r1"], "data": {}},
+        )
+        yield token("## ")
+        await asyncio.sleep(0.05)  # time enough for an update, were one due
+        yield token("Report")
+        await done.wait()
+
+    async def go() -> list[str]:
+        tree, texts = RunTree(), []
+        updates = follow(parts(), tree, frozen_pace(clock, flush_interval=3600))
+        async for update in updates:
+            text = tree.get("m1").streamed_text if tree.get("m1") else ""
+            if isinstance(update, RunProgress) and text:
+                texts.append(text)
+                done.set()
+                await updates.aclose()
+        return texts
+
+    assert asyncio.run(asyncio.wait_for(go(), 5)) == ["## Report"]
+
+
 def test_a_quiet_stream_still_sends_heartbeats():
     quiet = asyncio.Event()
 

@@ -1,7 +1,17 @@
 """What the page gets of a run: messages, the answers' text deltas and the tree's deltas."""
 
+import pytest
+
 from app.run_tree import RunTree
-from app.run_view import ShownTree, TextDelta, text_deltas, tree_delta, view_run
+from app.run_view import (
+    PAGE_DEFAULTS,
+    ShownTree,
+    TextDelta,
+    page_rows,
+    text_deltas,
+    tree_delta,
+    view_run,
+)
 from app.transcript import ChatMessage
 from tests.unit.sse import recorded_events
 
@@ -130,3 +140,106 @@ def test_thinking_goes_to_its_own_part_before_the_answer():
     assert (thinking.part, thinking.offset) == ("thinking", 1)
     assert thinking.text == model.streamed_thinking[1:]
     assert (answer.part, answer.offset, answer.text) == ("answer", 0, model.streamed_text)
+
+
+class PageTree:
+    """What assets/run_tree.js keeps: rows by run id, filled with the defaults the server
+    leaves out, and each parent's children in the order they were placed."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict] = {}
+        self.children: dict[str, list[str]] = {}
+
+    def apply(self, delta) -> None:
+        if delta.reset:
+            self.rows, self.children = {}, {}
+        for fields in delta.rows:
+            row = self.rows.get(fields["run_id"])
+            if row is None:
+                row = self.rows[fields["run_id"]] = {**PAGE_DEFAULTS, **fields}
+                self.children.setdefault(row["parent_id"], []).append(row["run_id"])
+                continue
+            if fields.get("parent_id", row["parent_id"]) != row["parent_id"]:
+                self.children[row["parent_id"]].remove(row["run_id"])
+                self.children.setdefault(fields["parent_id"], []).append(row["run_id"])
+            row.update(fields)
+        for run_id in delta.removed:
+            row = self.rows.pop(run_id)
+            self.children[row["parent_id"]].remove(run_id)
+
+    def in_order(self, parent_id: str = "") -> list[dict]:
+        rows = []
+        for run_id in self.children.get(parent_id, []):
+            rows += [self.rows[run_id], *self.in_order(run_id)]
+        return rows
+
+
+@pytest.mark.parametrize("hide_plumbing", [False, True])
+@pytest.mark.parametrize("every", [1, 4, 9])
+@pytest.mark.parametrize("name", ["weather", "nested", "research", "review", "approval", "flaky"])
+def test_a_page_that_applied_every_delta_has_the_whole_tree(name, every, hide_plumbing):
+    """Only changed nodes are drawn again, yet the page ends with the rows, parents and
+    sibling order of the whole tree."""
+    tree, shown, page = RunTree(), ShownTree(), PageTree()
+    for index, event in enumerate(recorded_events(name)):
+        tree.apply(event, float(index))
+        if index % every == 0:
+            delta, shown = tree_delta(tree, shown, float(index), hide_plumbing, index % 3 == 0)
+            if delta:
+                page.apply(delta)
+    tree.finish("done")
+    delta, shown = tree_delta(tree, shown, 1e6, hide_plumbing, True)
+    page.apply(delta)
+
+    whole = page_rows(tree, 1e6, hide_plumbing)
+    assert page.in_order() == [{**PAGE_DEFAULTS, **row} for row in whole]
+
+
+def test_a_flush_draws_only_the_nodes_that_changed():
+    events = recorded_events("weather")
+    cut = first_text_index(events, 2)
+    tree = tree_after(events[:cut])
+    _, shown = tree_delta(tree, ShownTree(), 10.0, False, True)
+
+    tree.apply(events[cut], 11.0)  # one token of the second model call
+    delta, _ = tree_delta(tree, shown, 11.0, False, True)
+
+    assert [row["run_id"] for row in delta.rows] == [events[cut]["run_id"]]
+
+
+def test_a_parent_that_arrives_after_its_child_takes_it_in():
+    child = {
+        "event": "on_chain_start",
+        "run_id": "child",
+        "name": "child",
+        "parent_ids": ["root", "late"],
+    }
+    late = {"event": "on_chain_start", "run_id": "late", "name": "late", "parent_ids": ["root"]}
+    root = {"event": "on_chain_start", "run_id": "root", "name": "graph", "parent_ids": []}
+    tree, page = RunTree(), PageTree()
+    tree.apply(root, 0.0)
+    tree.apply(child, 1.0)
+    delta, shown = tree_delta(tree, ShownTree(), 1.0, False, True)
+    page.apply(delta)
+    assert page.rows["child"]["parent_id"] == ""  # shown at the top until its parent comes
+
+    tree.apply(late, 2.0)
+    delta, shown = tree_delta(tree, shown, 2.0, False, True)
+    page.apply(delta)
+
+    assert [row["run_id"] for row in delta.rows] == ["late", "child"]
+    assert [row["run_id"] for row in page.in_order()] == ["root", "late", "child"]
+
+
+def test_another_tree_of_the_same_run_replaces_the_page_tree():
+    """A replay starts the run's tree afresh: the page drops what the new tree lacks."""
+    events = recorded_events("weather")
+    page = PageTree()
+    delta, shown = tree_delta(tree_after(events), ShownTree(), 100.0, False, True)
+    page.apply(delta)
+
+    replay = tree_after(events[:1])
+    delta, shown = tree_delta(replay, shown, 1.0, False, True)
+    page.apply(delta)
+
+    assert [row["run_id"] for row in page.in_order()] == [events[0]["run_id"]]
