@@ -11,25 +11,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.run_tree import (
-    RunTotals,
-    RunTree,
-    TreeRow,
-    build_rows,
-    flatten_rows,
-    is_plumbing,
-    node_rows,
-    run_totals,
-)
+from app.run_tree import RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
 from app.transcript import ChatMessage, run_messages
 from app.vocabulary import CUSTOM_EVENT_KIND
 
 #: The two texts a model's bubble shows: the answer, and the thinking above it.
 LivePart = Literal["answer", "thinking"]
 
-#: Row fields the page's script does without: it nests rows by parent_id, and draws the
-#: waterfall bars from start and end.
-PAGE_COMPUTED = frozenset({"children", "depth", "offset_pct", "width_pct"})
+#: Row fields the page's script does without: it nests rows by parent_id, draws the waterfall
+#: bars from start and end, and shows a step only for graph nodes (sent only for them).
+PAGE_COMPUTED = frozenset({"children", "depth", "offset_pct", "width_pct", "langgraph_node"})
 _PAGE_FIELDS = [f.name for f in dataclasses.fields(TreeRow) if f.name not in PAGE_COMPUTED]
 #: What the page reads a field it is not sent as (``EMPTY_ROW`` in assets/run_tree.js): a new
 #: row leaves out the fields that have these values.
@@ -38,7 +29,6 @@ PAGE_DEFAULTS: dict[str, Any] = {
     "name": "",
     "kind": "",
     "status": "",
-    "langgraph_node": "",
     "step": -1,
     "duration_label": "",
     "duration_ms": -1,
@@ -81,13 +71,12 @@ ShownText = dict[tuple[str, str], tuple[int, bool]]
 
 @dataclass
 class ShownTree:
-    """The tree as the page has it: its rows by run id, its totals, whether it knows the run
-    ended, the tree (``tree_key``) and revision it was drawn from, and the rows whose token
+    """The tree as the page has it: its rows by run id, whether it knows the run ended, the
+    tree (``tree_key``) and revision it was drawn from, and the rows whose token
     counts wait for the tick (``held``). A fresh one makes the next delta a whole tree
     (``reset``)."""
 
     rows: dict[str, PageRow] = field(default_factory=dict)
-    totals: RunTotals | None = None
     finished: bool = False
     reset: bool = True
     tree_key: str = ""
@@ -98,11 +87,11 @@ class ShownTree:
 @dataclass(frozen=True)
 class TreeDelta:
     """What changed in the tree: new rows whole, changed rows as ``run_id`` and the changed
-    fields, removed run ids; with ``reset`` the rows are the whole tree."""
+    fields, removed run ids; with ``reset`` the rows are the whole tree. The page adds up the
+    run's totals from its rows."""
 
     rows: list[PageRow]
     removed: list[str]
-    totals: RunTotals | None  # None when unchanged
     elapsed_ms: int  # the run's age now, so the page's clock can run on
     finished: bool
     reset: bool
@@ -187,7 +176,10 @@ def page_rows(tree: RunTree, now: float, hide_plumbing: bool) -> list[PageRow]:
 
 
 def _page_row(row: TreeRow) -> PageRow:
-    return {name: getattr(row, name) for name in _PAGE_FIELDS}
+    page_row = {name: getattr(row, name) for name in _PAGE_FIELDS}
+    if row.name != row.langgraph_node:
+        page_row["step"] = -1  # a step is shown beside the graph node only
+    return page_row
 
 
 def tree_delta(
@@ -236,23 +228,20 @@ def tree_delta(
         removed = [run_id for run_id in sent if run_id not in ids]
         for run_id in removed:
             del sent[run_id]
-    totals = run_totals(tree, now)
-    new_totals = totals if totals != shown.totals and (counters_due or changed) else None
     finished = tree.is_finished
     drawn = {"tree_key": tree.key, "revision": tree.revision, "held": frozenset(waiting)}
-    if not (changed or removed or new_totals or shown.reset or finished != shown.finished):
+    if not (changed or removed or shown.reset or finished != shown.finished):
         return None, dataclasses.replace(shown, **drawn)
     started = tree.started_at if tree.started_at is not None else now
     end = tree.ended_at if finished and tree.ended_at is not None else now
     delta = TreeDelta(
         rows=changed,
         removed=removed,
-        totals=new_totals or (totals if shown.reset or finished else None),
         elapsed_ms=max(round((end - started) * 1000), 0),
         finished=finished,
         reset=shown.reset,
     )
-    page_has = ShownTree(sent, delta.totals or shown.totals, finished, reset=False, **drawn)
+    page_has = ShownTree(sent, finished, reset=False, **drawn)
     return delta, page_has
 
 
@@ -279,4 +268,4 @@ def _parents_first(rows: list[PageRow]) -> list[PageRow]:
 
 def empty_tree_delta() -> TreeDelta:
     """An empty panel (a new thread, or a run with no tree yet)."""
-    return TreeDelta([], [], None, 0, finished=True, reset=True)
+    return TreeDelta([], [], 0, finished=True, reset=True)

@@ -1,8 +1,9 @@
 // Every model answer in the page, rendered as markdown by assets/markdown.js, from the first
 // token to the last and for saved messages alike. An answer's element carries `data-md`,
 // `data-md-run-id` and `data-md-part`; while its run goes on the server sends only new text,
-// as [run_id, part, offset, text, done] rows; a finished message carries its whole text in
-// `data-md-source` (and `data-md-done="true"`). Painting happens at most once per frame, at most
+// as [run_id, offset, text, done, part] rows (done and part left out while false and
+// "answer"); a finished message carries its whole text in `data-md-source` (and
+// `data-md-done="true"`). Painting happens at most once per frame, at most
 // BUDGET characters per answer per frame, appended to the same DOM: nothing is rebuilt.
 window.liveText = (() => {
   const BUDGET = 24000;
@@ -12,7 +13,7 @@ window.liveText = (() => {
   const key = (runId, part) => `${runId}/${part}`;
 
   function take(rows, replace) {
-    for (const [runId, part, offset, text, done] of rows) {
+    for (const [runId, offset, text, done = false, part = "answer"] of rows) {
       const k = key(runId, part);
       const old = live.get(k);
       const have = replace ? "" : old?.text || "";

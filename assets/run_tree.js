@@ -1,10 +1,10 @@
 // The run tree panel's tree, kept in the page and changed by deltas from the server:
-// `window.runTree.update({rows, removed, totals, elapsed_ms, finished, reset})`. New rows come
-// whole but for their empty fields ("", -1, false: read here as such), changed rows as
-// run_id and the changed fields; `reset` replaces the whole tree (a page
-// that (re)joined, another run, the plumbing filter). Rows are rendered generically from their
-// fields; the clock, the waterfall bars and the wall time run here. Text only: names and errors
-// are set with textContent, never parsed as HTML.
+// `window.runTree.update({rows, removed, elapsed_ms, finished, reset})` (removed, finished and
+// reset left out when empty or false). New rows come whole but for the fields that have their
+// default (EMPTY_ROW), changed rows as run_id and the changed fields; `reset` replaces the
+// whole tree (a page that (re)joined, another run, the plumbing filter). The clock, the
+// waterfall bars and the run's totals (from the rows) are kept here. Text only: names and
+// errors are set with textContent, never parsed as HTML.
 window.runTree = (() => {
   const TICK_MS = 250;
   const KIND_COLORS = {
@@ -12,14 +12,13 @@ window.runTree = (() => {
   };
   // A row's fields when the server leaves them out (it sends no empty ones).
   const EMPTY_ROW = {
-    parent_id: "", name: "", kind: "", status: "", langgraph_node: "", step: -1, duration_label: "",
+    parent_id: "", name: "", kind: "", status: "", step: -1, duration_label: "",
     duration_ms: -1, answer_tokens: 0, thinking_tokens: 0, summary: "", is_plumbing: false,
     is_root: false, error: "", start_ms: 0, end_ms: -1, ttft_ms: -1, tokens_per_s: -1,
     input_tokens: -1, output_tokens: -1,
   };
   const nodes = new Map(); // run_id -> {row, el, line, children}
   let clock = { base: 0, at: performance.now(), finished: true };
-  let totals = null;
   let timer = null;
 
   const elapsedNow = () => (clock.finished ? clock.base : clock.base + performance.now() - clock.at);
@@ -94,10 +93,10 @@ window.runTree = (() => {
       el.dataset.parentId = row.parent_id || "";
       name.title = row.run_id;
     }
-    if (has("name", "langgraph_node", "step")) {
+    if (has("name", "step")) {
       el.dataset.name = row.name || "";
       name.textContent = row.name || "";
-      step.textContent = row.step >= 0 && row.name === row.langgraph_node ? `step ${row.step}` : "";
+      step.textContent = row.step >= 0 ? `step ${row.step}` : "";
     }
     if (has("kind", "is_root")) {
       el.dataset.kind = row.kind || "";
@@ -153,12 +152,26 @@ window.runTree = (() => {
     if (header) header.textContent = totalsText();
   }
 
+  // The run in a few numbers, from the rows: wall time, model and tool calls, and the tokens
+  // the models reported (usage_metadata), else the tokens they streamed.
   function totalsText() {
-    if (!totals) return "";
+    if (!nodes.size) return "";
+    let models = 0, tools = 0, streamed = 0, input = 0, output = 0, reported = false;
+    for (const { row } of nodes.values()) {
+      if (row.kind === "tool") tools += 1;
+      if (row.kind !== "chat_model" && row.kind !== "llm") continue;
+      models += 1;
+      streamed += row.answer_tokens + row.thinking_tokens;
+      if (row.input_tokens >= 0 || row.output_tokens >= 0) {
+        reported = true;
+        input += Math.max(row.input_tokens, 0);
+        output += Math.max(row.output_tokens, 0);
+      }
+    }
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
-    const parts = [formatDuration(elapsedNow()), plural(totals.model_calls, "model call"), plural(totals.tool_calls, "tool call")];
-    if (totals.input_tokens >= 0) parts.push(`${totals.input_tokens + totals.output_tokens} tokens (in ${totals.input_tokens} · out ${totals.output_tokens})`);
-    else if (totals.streamed_chunks > 0) parts.push(`${totals.streamed_chunks} tokens streamed`);
+    const parts = [formatDuration(elapsedNow()), plural(models, "model call"), plural(tools, "tool call")];
+    if (reported) parts.push(`${input + output} tokens (in ${input} · out ${output})`);
+    else if (streamed > 0) parts.push(`${streamed} tokens streamed`);
     return parts.join(" · ");
   }
 
@@ -180,7 +193,6 @@ window.runTree = (() => {
     if (delta.reset) {
       container.replaceChildren();
       nodes.clear();
-      totals = null;
     }
     for (const fields of delta.rows) {
       let node = nodes.get(fields.run_id);
@@ -194,7 +206,7 @@ window.runTree = (() => {
       render(node, changed);
       place(node);
     }
-    for (const runId of delta.removed) {
+    for (const runId of delta.removed || []) {
       const node = nodes.get(runId);
       if (!node) continue;
       nodes.delete(runId);
@@ -202,13 +214,13 @@ window.runTree = (() => {
       node.el.remove();
       markLeaf(old);
     }
-    if (delta.totals) totals = delta.totals;
-    clock = { base: delta.elapsed_ms, at: performance.now(), finished: delta.finished };
-    container.dataset.finished = String(delta.finished);
+    const finished = Boolean(delta.finished);
+    clock = { base: delta.elapsed_ms, at: performance.now(), finished };
+    container.dataset.finished = String(finished);
     bars();
     select();
     clearInterval(timer);
-    timer = delta.finished ? null : setInterval(bars, TICK_MS);
+    timer = finished ? null : setInterval(bars, TICK_MS);
   }
 
   document.addEventListener("click", (event) => {

@@ -12,7 +12,6 @@ from app.run_tree.model import (
 )
 from app.run_tree.view import (
     DetailRow,
-    RunTotals,
     TreeRow,
     build_rows,
     duration_label,
@@ -22,7 +21,6 @@ from app.run_tree.view import (
     is_plumbing,
     node_details,
     node_rows,
-    run_totals,
 )
 
 __all__ = [
@@ -30,7 +28,6 @@ __all__ = [
     "UNFINISHED_NOTE",
     "DetailRow",
     "RunNode",
-    "RunTotals",
     "RunTree",
     "TreeRow",
     "build_rows",
@@ -43,6 +40,5 @@ __all__ = [
     "node_details",
     "node_rows",
     "parse_event_name",
-    "run_totals",
     "thinking_text",
 ]

@@ -64,19 +64,6 @@ class TreeRow:
     children: list[TreeRow] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class RunTotals:
-    """The whole run in a few numbers, for the tree's header (tokens: -1 when no model
-    reported usage)."""
-
-    wall_ms: int
-    model_calls: int
-    tool_calls: int
-    input_tokens: int
-    output_tokens: int
-    streamed_chunks: int
-
-
 @dataclass
 class DetailRow:
     """One label/value pair of the details pane; `is_block` values are multi-line text."""
@@ -202,21 +189,6 @@ def _row(
         tokens_per_s=-1.0 if speed is None else round(speed, 1),
         input_tokens=node.usage.get("input_tokens", -1),
         output_tokens=node.usage.get("output_tokens", -1),
-    )
-
-
-def run_totals(tree: RunTree, now: float) -> RunTotals:
-    """Wall time so far (or in all), model and tool calls, and the tokens models reported."""
-    _, span = _time_axis(tree, now)
-    models = tree.model_runs()
-    reported = [node.usage for node in models if node.usage]
-    return RunTotals(
-        wall_ms=_ms(span) if tree.started_at is not None else 0,
-        model_calls=len(models),
-        tool_calls=len(tree.tool_runs()),
-        input_tokens=sum(u.get("input_tokens", 0) for u in reported) if reported else -1,
-        output_tokens=sum(u.get("output_tokens", 0) for u in reported) if reported else -1,
-        streamed_chunks=sum(node.chunk_count for node in models),
     )
 
 

@@ -42,7 +42,15 @@ from app.error_text import error_text
 from app.graph_input import InputError, InputField, form_fields, form_input
 from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
 from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
-from app.run_follower import RunEnded, RunProgress, RunStarted, StreamNote, Update, follow
+from app.run_follower import (
+    RunEnded,
+    RunProgress,
+    RunStarted,
+    StillAlive,
+    StreamNote,
+    Update,
+    follow,
+)
 from app.run_tree import RunTree
 from app.run_view import ShownText, text_deltas, view_run
 from app.settings import SettingsError
@@ -65,10 +73,13 @@ log = logging.getLogger(__name__)
 #: A run whose follower has been silent this long is rejoined by another (check_run_alive).
 STALE_SECONDS = 8.0
 MAX_QUESTION_BYTES = 100_000
-#: While a run goes on, the conversation (re-sent whole when a bubble or card is added) goes
-#: at most once per this many seconds per message it holds: bytes stay linear in a run with
-#: hundreds of model calls; a short conversation goes at once.
+#: While a run goes on, the conversation (a var: sent whole) goes at most once per this many
+#: seconds per message it holds, so bytes stay linear in a run with hundreds of model calls;
+#: an added bubble or card in a short conversation goes at once ...
 RESEND_SECONDS_PER_MESSAGE = 0.004
+#: ... and a change to one already shown (a tool card's status or output) waits at least this
+#: long, to go with the next addition (at the latest with the follower's next heartbeat).
+MESSAGE_CHANGE_SECONDS = 0.25
 SESSION_ENDED = "Your session has ended: reload the page to sign in again."
 
 OpenStream = Callable[[], Awaitable[AsyncIterator[StreamPart]]]
@@ -593,7 +604,7 @@ class ConversationState(rx.State):
         if isinstance(update, RunStarted):
             self.run_id, self.pending_question = update.run_id, ""  # the server has the question
             (await self.get_state(TreePanelState)).start_viewing(tree)
-        elif isinstance(update, RunProgress):
+        elif isinstance(update, RunProgress | StillAlive):  # a heartbeat sends what waited
             return await self._show(tree)
         elif isinstance(update, StreamNote):
             self.stream_notes.append(update.text)
@@ -614,10 +625,15 @@ class ConversationState(rx.State):
             hide_plumbing=panel.hide_plumbing,
             counters_due=panel.counters_due(now),
         )
-        # Assigning a var sends it whole, even unchanged; a long conversation only this often.
-        due = now - self._messages_at >= len(view.messages) * RESEND_SECONDS_PER_MESSAGE
-        if view.messages != plain(self.messages) and (due or tree.is_finished):
-            self.messages, self._messages_at = view.messages, now
+        # Assigning a var sends it whole, even unchanged: only this often (see above).
+        shown = plain(self.messages)
+        if view.messages != shown:
+            waited = now - self._messages_at
+            wait = len(view.messages) * RESEND_SECONDS_PER_MESSAGE
+            if len(view.messages) == len(shown):
+                wait = max(wait, MESSAGE_CHANGE_SECONDS)
+            if waited >= wait or tree.is_finished:
+                self.messages, self._messages_at = view.messages, now
         if view.progress != self.progress:
             self.progress = view.progress
         self._shown_text = view.shown_text

@@ -17,8 +17,17 @@ COMPOSER_ID = "composer"
 
 
 def _code(function: str, *args: object) -> str:
-    compact = (json.dumps(arg, separators=(",", ":")) for arg in args)
-    return f"{function}({','.join(compact)})"
+    return f"{function}({','.join(_literal(arg) for arg in args)})"
+
+
+def _literal(value: object) -> str:
+    """``value`` as a JavaScript literal: compact JSON, but object keys (field names, never
+    model output) unquoted, which saves bytes on every message."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{_literal(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_literal(item) for item in value) + "]"
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _call(function: str, *args: object) -> EventSpec:
@@ -26,35 +35,52 @@ def _call(function: str, *args: object) -> EventSpec:
 
 
 def _text_rows(deltas: list[TextDelta]) -> list[list[object]]:
-    return [[d.run_id, d.part, d.offset, d.text, d.done] for d in deltas]
+    """``[run_id, offset, text, done, part]``, the last two left out while they are the
+    page's defaults (false, "answer")."""
+    rows: list[list[object]] = []
+    for d in deltas:
+        row: list[object] = [d.run_id, d.offset, d.text]
+        if d.done or d.part != "answer":
+            row.append(d.done)
+        if d.part != "answer":
+            row.append(d.part)
+        rows.append(row)
+    return rows
+
+
+def _tree_changes(delta: TreeDelta) -> dict[str, object]:
+    """The delta as assets/run_tree.js reads it: empty ``removed`` and false flags left out."""
+    changes = dataclasses.asdict(delta)
+    for key in ("removed", "finished", "reset"):
+        if not changes[key]:
+            del changes[key]
+    return changes
 
 
 def write_run(text: list[TextDelta], tree: TreeDelta | None) -> EventSpec:
     """One flush of a run, in one message: the answers' new text (and which model calls
     ended), and the tree's changes."""
-    calls = [_code("window.liveText.write", _text_rows(text))] if text else []
+    calls = [_code("liveText.write", _text_rows(text))] if text else []
     if tree is not None:
-        calls.append(_code("window.runTree.update", dataclasses.asdict(tree)))
+        calls.append(_code("runTree.update", _tree_changes(tree)))
     return rx.call_script(";".join(calls))
 
 
 def reset_text(deltas: list[TextDelta]) -> EventSpec:
     """Give a page that (re)joined mid-run every answer so far."""
-    return _call("window.liveText.reset", _text_rows(deltas))
+    return _call("liveText.reset", _text_rows(deltas))
 
 
 def update_tree(delta: TreeDelta) -> EventSpec:
     """Apply the tree's changes in the page (the whole tree when ``delta.reset``)."""
-    return _call("window.runTree.update", dataclasses.asdict(delta))
+    return _call("runTree.update", _tree_changes(delta))
 
 
 def focus_composer() -> EventSpec:
     """Put the cursor back in the question box once it is usable again."""
-    return _call("window.pageLayout.focusWhenEnabled", COMPOSER_ID)
+    return _call("pageLayout.focusWhenEnabled", COMPOSER_ID)
 
 
 def show_thread_in_url(thread_id: str) -> EventSpec:
     """Keep the thread's id in the address bar: shareable, and a reload opens it again."""
-    return _call(
-        "window.history.replaceState", None, "", f"?thread={thread_id}" if thread_id else "/"
-    )
+    return _call("history.replaceState", None, "", f"?thread={thread_id}" if thread_id else "/")
