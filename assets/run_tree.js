@@ -7,9 +7,6 @@
 // errors are set with textContent, never parsed as HTML.
 window.runTree = (() => {
   const TICK_MS = 250;
-  const KIND_COLORS = {
-    chain: "gray", chat_model: "violet", llm: "violet", tool: "orange", retriever: "teal", custom_event: "amber",
-  };
   // A row's fields when the server leaves them out (it sends no empty ones).
   const EMPTY_ROW = {
     parent_id: "", name: "", kind: "", status: "", step: -1, duration_label: "",
@@ -63,12 +60,12 @@ window.runTree = (() => {
     line.dataset.selected = "false";
     line.append(
       span("span", "status-dot"),
-      span("span", "rt-reset rt-Badge rt-r-size-1 rt-variant-soft node-kind"),
-      span("span", "rt-Text rt-r-size-2 node-name"),
-      span("span", "rt-Text rt-r-size-1 dim node-summary"),
-      span("span", "rt-Text rt-r-size-1 dim node-step"),
-      span("span", "rt-Text rt-r-size-1 dim node-numbers"),
-      span("span", "rt-Text rt-r-size-1 dim duration"),
+      span("span", "node-kind"),
+      span("span", "node-name"),
+      span("span", "small dim node-summary"),
+      span("span", "small dim node-step"),
+      span("span", "small dim node-numbers"),
+      span("span", "small dim duration"),
     );
     const track = span("div", "waterfall-track");
     track.append(span("div", "waterfall-bar"));
@@ -101,7 +98,7 @@ window.runTree = (() => {
     if (has("kind", "is_root")) {
       el.dataset.kind = row.kind || "";
       kind.textContent = row.is_root ? "graph" : row.kind;
-      kind.dataset.accentColor = KIND_COLORS[row.kind] || "blue";
+      kind.dataset.kind = row.kind || "";
     }
     if (has("status", "error")) {
       el.dataset.status = dot.dataset.status = bar.dataset.status = row.status || "";
@@ -115,13 +112,6 @@ window.runTree = (() => {
     if (has("duration_ms", "duration_label")) {
       el.dataset.durationMs = row.duration_ms >= 0 ? String(row.duration_ms) : "";
       duration.textContent = row.duration_label || "";
-    }
-    // The waterfall bar: its start and end in ms; the scale (--total) and the end of running
-    // bars (--now) are set once on the tree per tick (see bars()).
-    if (has("start_ms")) bar.style.setProperty("--s", row.start_ms || 0);
-    if (has("end_ms")) {
-      if (row.end_ms >= 0) bar.style.setProperty("--e", row.end_ms);
-      else bar.style.removeProperty("--e");
     }
   }
 
@@ -141,12 +131,23 @@ window.runTree = (() => {
     if (owner?.classList?.contains("tree-node")) owner.firstChild.dataset.leaf = String(!container.firstChild);
   }
 
+  // The waterfall bars, scaled to the run's length so far, in whole percents of the track: a
+  // bar is written only when its rounded place changed (with hundreds of runs, every style
+  // written costs).
   function bars() {
-    const container = root();
-    if (container) {
-      const now = Math.round(elapsedNow());
-      container.style.setProperty("--now", now);
-      container.style.setProperty("--total", Math.max(now, 1));
+    const now = elapsedNow();
+    const total = Math.max(now, 1);
+    for (const node of nodes.values()) {
+      const { row, line } = node;
+      const start = row.start_ms || 0;
+      const end = row.end_ms >= 0 ? row.end_ms : now;
+      const left = Math.round(Math.min(Math.max((start / total) * 100, 0), 99));
+      const width = Math.round(Math.min(Math.max(((end - start) / total) * 100, 1), 100 - left));
+      if (node.bar === left * 1000 + width) continue;
+      node.bar = left * 1000 + width;
+      const bar = line.lastChild.firstChild;
+      bar.style.left = `${left}%`;
+      bar.style.width = `${width}%`;
     }
     const header = document.getElementById("tree-totals");
     if (header) header.textContent = totalsText();

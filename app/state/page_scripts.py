@@ -4,7 +4,6 @@ Everything goes as JSON data, never as markup."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import reflex as rx
@@ -50,10 +49,10 @@ def _text_rows(deltas: list[TextDelta]) -> list[list[object]]:
 
 def _tree_changes(delta: TreeDelta) -> dict[str, object]:
     """The delta as assets/run_tree.js reads it: empty ``removed`` and false flags left out."""
-    changes = dataclasses.asdict(delta)
+    changes: dict[str, object] = {"rows": delta.rows, "elapsed_ms": delta.elapsed_ms}
     for key in ("removed", "finished", "reset"):
-        if not changes[key]:
-            del changes[key]
+        if value := getattr(delta, key):
+            changes[key] = value
     return changes
 
 
