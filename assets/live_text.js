@@ -78,8 +78,13 @@ window.liveText = (() => {
     }
   }
 
-  // Bubbles appear, and finished messages get their text, through React: look again then.
-  new MutationObserver(schedule).observe(document.documentElement, {
+  // Bubbles appear, and finished messages get their text, through React: look again then
+  // (not for the renderer's own writes, nor the tree's: a frame each, for nothing).
+  const bringsAnswers = (node) =>
+    node.nodeType === Node.ELEMENT_NODE && (node.matches("[data-md]") || node.querySelector("[data-md]"));
+  new MutationObserver((records) => {
+    if (records.some((r) => r.type === "attributes" || [...r.addedNodes].some(bringsAnswers))) schedule();
+  }).observe(document.documentElement, {
     subtree: true,
     childList: true,
     attributeFilter: ["data-md-source", "data-md-done", "data-md-run-id"],
