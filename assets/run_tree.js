@@ -50,12 +50,14 @@ window.runTree = (() => {
     return parts.join(" · ");
   }
 
-  function create(row) {
+  // A node's elements, built once and cloned for each run (a fan-out adds hundreds at once).
+  const PROTOTYPE = (() => {
     const el = document.createElement("details");
     el.open = true;
     el.className = "tree-node";
     el.dataset.testid = "tree-node";
     const summary = document.createElement("summary");
+    summary.dataset.leaf = "true";
     const line = span("div", "node-row");
     line.dataset.selected = "false";
     line.append(
@@ -67,15 +69,19 @@ window.runTree = (() => {
       span("span", "small dim node-numbers"),
       span("span", "small dim duration"),
     );
+    line.querySelector(".node-numbers").dataset.testid = "model-numbers";
     const track = span("div", "waterfall-track");
     track.append(span("div", "waterfall-bar"));
     line.append(track);
-    line.querySelector(".node-numbers").dataset.testid = "model-numbers";
     summary.append(line);
-    summary.dataset.leaf = "true";
-    const children = span("div", "node-children");
-    el.append(summary, children);
-    return { row, el, line, summary, children };
+    el.append(summary, span("div", "node-children"));
+    return el;
+  })();
+
+  function create(row) {
+    const el = PROTOTYPE.cloneNode(true);
+    const [summary, children] = el.children;
+    return { row, el, line: summary.firstChild, summary, children };
   }
 
   // Write the fields that changed into a node's element (only those: every attribute written
@@ -128,7 +134,9 @@ window.runTree = (() => {
 
   function markLeaf(container) {
     const owner = container?.parentNode;
-    if (owner?.classList?.contains("tree-node")) owner.firstChild.dataset.leaf = String(!container.firstChild);
+    if (!owner?.classList?.contains("tree-node")) return;
+    const leaf = String(!container.firstChild);
+    if (owner.firstChild.dataset.leaf !== leaf) owner.firstChild.dataset.leaf = leaf;
   }
 
   // The waterfall bars, scaled to the run's length so far, in whole percents of the track: a

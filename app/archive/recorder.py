@@ -173,7 +173,9 @@ class RunRecorder:
             if part.event == "metadata" and isinstance(part.data, dict):
                 self._learn({"run_id": str(part.data.get("run_id") or "")})
             elif part.event in RECORDED_EVENTS:
-                if part.event == "events":
+                run = self.run
+                known = run.run_id and run.thread_id and run.assistant_id and run.question
+                if part.event == "events" and not known:  # every frame costs, at 3,000 a second
                     self._learn(run_facts(part.data))
                 self._held.append(frame_of(part, time.time()))
                 if self.run.run_id:
