@@ -6,6 +6,7 @@ No Reflex import; ``app.app`` closes the client when the app shuts down (``lifes
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,8 +44,12 @@ def client_for(person: Person) -> LangGraphClient:
 
 @asynccontextmanager
 async def lifespan() -> AsyncIterator[None]:
-    """Close the shared client (and its open streams) when the app stops."""
+    """Close the shared client (and its open streams) when the app stops. At start, what is
+    loaded so far (Reflex, the app's modules: most of the heap) is left out of garbage
+    collection: a full collection then walks only what runs create, and no longer pauses a
+    burst of hundreds of runs for a walk through the whole heap."""
     global _client
+    gc.freeze()
     try:
         yield
     finally:

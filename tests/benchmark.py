@@ -54,6 +54,10 @@ CASES = [
 ]
 #: A graph that fans out to parallel branches, each calling a model (demo_agent/fanout.py).
 FAN_OUT = ("fan-out to 300 branches", "fanout", "fan out 300")
+#: The cases where the machine's load decides most (five sessions at once on two cores, the
+#: fan-out's burst of 600 runs) run this many times; the table shows the median run and the
+#: spread.
+REPEATS = 3
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 # Installed in the page before sending: records when the answer first shows, when the final
@@ -327,22 +331,31 @@ def main() -> int:
     app_port = free_port()
     app = start_app(server.url, app_port, {"REFLEX_DB_URL": archive_url})
     app_url = f"http://127.0.0.1:{app_port}"
-    rows, unrecorded = [], {}
+    rows, unrecorded, spreads = [], {}, {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, question, sessions in cases:
-                raw = run_async(_raw_concurrently(server.url, question, sessions))
-                pages = [open_page(browser, app_url) for _ in range(sessions)]
-                expected_end = _expected_end(question)
-                results = app_runs(pages, question, server.url, expected_end)
-                for page in pages:
-                    page.context.close()
+                tries = [
+                    _sessions_run(browser, app_url, server.url, question, sessions)
+                    for _ in range(REPEATS if sessions > 1 else 1)
+                ]
+                tries.sort(key=lambda t: _mean_ratio(*t))
+                raw, results = tries[len(tries) // 2]
+                if len(tries) > 1:
+                    ratios = [_mean_ratio(*t) for t in tries]
+                    spreads[name] = f"{ratios[0]:.2f}–{ratios[-1]:.2f}× (mean app/raw)"
                 rows.append((name, raw, results))
                 print(f"measured: {name}", file=sys.stderr, flush=True)
             fan_out = None
             if not args.smoke and (not args.only or args.only in FAN_OUT[0]):
-                fan_out = fan_out_run(browser, app_url, server.url)
+                fan_outs = sorted(
+                    (fan_out_run(browser, app_url, server.url) for _ in range(REPEATS)),
+                    key=lambda result: result.worst_node_lag_ms,
+                )
+                fan_out = fan_outs[len(fan_outs) // 2]
+                worst = [f"{result.worst_node_lag_ms:.0f}" for result in fan_outs]
+                spreads[FAN_OUT[0]] = f"{worst[0]}–{worst[-1]} ms (worst node lag)"
                 print(f"measured: {FAN_OUT[0]}", file=sys.stderr, flush=True)
             stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
             memory = peak_rss_mb(app.pid)
@@ -354,11 +367,27 @@ def main() -> int:
         stop_process_group(app)
         server.stop()
 
-    table = render_table(rows, fan_out, stop_ms, memory, unrecorded)
+    table = render_table(rows, fan_out, stop_ms, memory, unrecorded, spreads)
     print(table)
     if args.update_readme:
         update_readme(table)
     return 0
+
+
+def _sessions_run(
+    browser, app_url: str, api_url: str, question: str, sessions: int
+) -> tuple[list[RawResult], list[AppResult]]:
+    """``question`` read raw by ``sessions`` clients at once, then asked from as many pages."""
+    raw = run_async(_raw_concurrently(api_url, question, sessions))
+    pages = [open_page(browser, app_url) for _ in range(sessions)]
+    results = app_runs(pages, question, api_url, _expected_end(question))
+    for page in pages:
+        page.context.close()
+    return raw, results
+
+
+def _mean_ratio(raws: list[RawResult], apps: list[AppResult]) -> float:
+    return sum(a.final_visible_s / r.last_event_s for r, a in zip(raws, apps)) / len(apps)
 
 
 def _weigh_recordings(archive_url: str, rows) -> None:
@@ -392,7 +421,12 @@ async def _raw_concurrently(api_url: str, question: str, sessions: int) -> list[
 
 
 def render_table(
-    rows, fan_out: FanOutResult | None, stop_ms: float | None, memory_mb: float, unrecorded
+    rows,
+    fan_out: FanOutResult | None,
+    stop_ms: float | None,
+    memory_mb: float,
+    unrecorded,
+    spreads: dict[str, str],
 ) -> str:
     revision = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
@@ -458,6 +492,12 @@ def render_table(
             "same case on an app with `ARCHIVE_RECORD=false`, for the archive's cost in lag."
         ),
     ]
+    if spreads:
+        lines.append(
+            f"Run {REPEATS} times, shown by their median run: "
+            + "; ".join(f"{name} {spread}" for name, spread in spreads.items())
+            + "."
+        )
     return "\n".join(lines)
 
 
