@@ -134,3 +134,35 @@ def test_earlier_runs_of_the_thread_stay_viewable(chat: Page):
     chat.get_by_test_id(testids.RUN_PICKER).select_option(first_root)
     expect(root_node(chat)).to_have_attribute("data-run-id", first_root)
     expect(tree_nodes(chat, name="get_weather")).to_have_count(1)
+
+
+# Every node as the page draws it, in document order (parents before children, siblings in
+# order): what a person can read off the tree.
+DRAWN_TREE = """nodes => nodes.map(n => {
+  const line = n.querySelector(".node-row");
+  return [n.dataset.runId, n.dataset.parentId, n.dataset.name, n.dataset.kind, n.dataset.status,
+          n.dataset.durationMs, line.querySelector(".node-step").textContent,
+          line.querySelector(".node-numbers").textContent,
+          line.querySelector(".duration").textContent];
+})"""
+
+
+def test_a_fan_out_drawn_change_by_change_is_the_tree_a_fresh_page_draws_whole(chat: Page):
+    """Hundreds of runs arrive as deltas (only what changed, in bursts); the tree they build
+    is exactly the one a page that opens the thread afterwards gets in one piece."""
+    pick_graph(chat, "fanout")
+    expect(chat.get_by_test_id(testids.THREAD_ID)).to_have_text("new")
+    ask(chat, "fan out 40")
+    wait_for_status(chat, "done")
+    expect(tree_nodes(chat, name="branch")).to_have_count(40)
+    expect(tree_nodes(chat, status="running")).to_have_count(0)
+    expect(chat.get_by_test_id(testids.RUN_TOTALS)).to_contain_text("41 model calls")
+    live = tree_nodes(chat).evaluate_all(DRAWN_TREE)
+    branches = [row for row in live if row[2] == "branch"]
+    models_under = {row[1] for row in live if row[3] == "chat_model"}
+    assert all(branch[0] in models_under for branch in branches)
+    assert all(branch[6] == "step 2" for branch in branches)
+
+    chat.reload()
+    expect(tree_nodes(chat)).to_have_count(len(live))
+    assert tree_nodes(chat).evaluate_all(DRAWN_TREE) == live
