@@ -1,5 +1,9 @@
 """What the page gets of a run: messages, the answers' text deltas and the tree's deltas."""
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
 from app.run_tree import RunTree
@@ -243,3 +247,19 @@ def test_another_tree_of_the_same_run_replaces_the_page_tree():
     page.apply(delta)
 
     assert [row["run_id"] for row in page.in_order()] == [events[0]["run_id"]]
+
+
+def test_the_page_reads_a_left_out_field_as_the_default_the_server_leaves_out():
+    """A new row goes without its fields at their defaults: assets/run_tree.js must fill in
+    the same ones, or a node would show another status, step or duration than it has."""
+    script = (Path(__file__).parents[2] / "assets" / "run_tree.js").read_text()
+    block = re.search(r"const EMPTY_ROW = \{(.*?)\};", script, re.DOTALL)
+    assert block, "assets/run_tree.js has no EMPTY_ROW"
+    page_defaults = {
+        key: json.loads(value)
+        for key, value in re.findall(r"(\w+): (\"\"|-?\d+|false|true)", block[1])
+    }
+    assert page_defaults == PAGE_DEFAULTS
+    assert set(PAGE_DEFAULTS) == set(
+        page_rows(tree_after(recorded_events("weather")), 0, False)[0]
+    ) - {"run_id"}
