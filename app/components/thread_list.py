@@ -8,20 +8,18 @@ from app.state.threads import ThreadSummary
 
 
 def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
-    return rx.box(
-        rx.text(thread.title, size="2", class_name="thread-title", title=thread.title),
-        rx.hstack(
-            rx.cond(thread.graph_id != "", rx.code(thread.graph_id, size="1")),
-            rx.cond(
-                thread.archived,
-                rx.badge("archived", size="1", variant="soft", color_scheme="gray"),
-            ),
+    """Plain elements styled by class (app.css): the list re-renders whole when this tab adds
+    a thread, and a deployment may have hundreds."""
+    return rx.el.div(
+        rx.el.span(thread.title, class_name="thread-title", title=thread.title),
+        rx.el.div(
+            rx.cond(thread.graph_id != "", rx.el.code(thread.graph_id, class_name="thread-graph")),
+            rx.cond(thread.archived, rx.el.span("archived", class_name="thread-archived")),
             rx.cond(
                 thread.updated_at != "",
                 rx.moment(thread.updated_at, from_now=True, class_name="dim thread-age"),
             ),
-            spacing="2",
-            align="center",
+            class_name="thread-meta",
         ),
         on_click=ConversationState.open_thread(thread.thread_id),
         class_name="thread-item",
@@ -43,7 +41,11 @@ def thread_list() -> rx.Component:
             data_testid=testids.NEW_THREAD,
         ),
         rx.text("Threads", size="1", weight="bold", color=rx.color("gray", 10)),
-        rx.box(rx.foreach(ThreadsState.threads, _thread_item), class_name="thread-scroller"),
+        rx.box(
+            rx.foreach(ThreadsState.created, _thread_item),
+            rx.foreach(ThreadsState.threads, _thread_item),
+            class_name="thread-scroller",
+        ),
         class_name="thread-list",
         spacing="2",
     )

@@ -45,9 +45,14 @@ def summary_of(thread: Thread, known_title: str = "") -> ThreadSummary:
 
 
 class ThreadsState(rx.State):
-    """The deployment's threads (newest first) and graphs, and the graph new runs use."""
+    """The deployment's threads (newest first) and graphs, and the graph new runs use.
 
-    threads: list[ThreadSummary] = []
+    A var goes to the page whole when it changes, so the threads this tab creates are a list
+    of their own (``created``, shown above the others): a new thread sends that short list,
+    not every thread the deployment has."""
+
+    threads: list[ThreadSummary] = []  # as listed when the page (re)loaded
+    created: list[ThreadSummary] = []  # made in this tab since, newest first
     assistant_ids: list[str] = []
     assistant_id: str = ""
     # The picked graph's input form, when its input has no chat messages (else empty).
@@ -67,15 +72,17 @@ class ThreadsState(rx.State):
             if a.get("graph_id") and a.get("assistant_id")
         }
         self.assistant_id = self.assistant_id or default_assistant_id
-        known = {summary.thread_id: summary.title for summary in self.threads}
+        mine = self.created + self.threads
+        known = {summary.thread_id: summary.title for summary in mine}
         listed = [summary_of(t, known.get(t["thread_id"], "")) for t in threads]
         listed_ids = {summary.thread_id for summary in listed}
-        self.threads = [s for s in self.threads if s.thread_id not in listed_ids] + listed
+        self.threads = [s for s in mine if s.thread_id not in listed_ids] + listed
+        self.created = []
 
     def show_archived(self, threads: list[ArchivedThread]) -> None:
         """After the deployment's threads: the archive's, that the deployment does not list."""
         kept = [summary for summary in self.threads if not summary.archived]
-        listed = {summary.thread_id for summary in kept}
+        listed = {summary.thread_id for summary in kept + self.created}
         self.threads = kept + [
             ThreadSummary(
                 t.thread_id,
@@ -94,4 +101,4 @@ class ThreadsState(rx.State):
 
     def add_thread(self, thread: Thread, graph_id: str) -> None:
         """A thread this tab just created goes on top of the list."""
-        self.threads.insert(0, replace(summary_of(thread), graph_id=graph_id))
+        self.created = [replace(summary_of(thread), graph_id=graph_id), *self.created]
