@@ -12,21 +12,25 @@ def _selected(run_id: rx.Var[str]) -> rx.Var[bool]:
     return (run_id != "") & (run_id == TreePanelState.selected_run_id)
 
 
-def _bubble(message: rx.Var[ChatMessage], body: rx.Component, **props) -> rx.Component:
+def _bubble(
+    role: rx.Var[str] | str, run_id: rx.Var[str], body: rx.Component, **props
+) -> rx.Component:
     """A plain element styled by class (app.css): a fan-out's hundreds of bubbles re-render
     whenever the conversation changes, and a themed component costs several times more."""
     return rx.el.div(
         body,
         data_testid=testids.MESSAGE,
-        data_role=message.role,
-        data_run_id=message.run_id,
-        data_selected=_selected(message.run_id).to_string(),
-        on_click=TreePanelState.select_run(message.run_id),
+        data_role=role,
+        data_run_id=run_id,
+        data_selected=_selected(run_id).to_string(),
+        on_click=TreePanelState.select_run(run_id),
         **props,
     )
 
 
-def _markdown(message: rx.Var[ChatMessage], part: str, text: rx.Var[str]) -> rx.Component:
+def _markdown(
+    run_id: rx.Var[str], status: rx.Var[str], part: str, text: rx.Var[str]
+) -> rx.Component:
     """One part of a model's bubble ("answer" or "thinking"), rendered as markdown in the page
     by assets/live_text.js and assets/markdown.js: streamed text while its run goes on,
     ``text`` once saved. The same element from the first token to the last; model output never
@@ -34,15 +38,17 @@ def _markdown(message: rx.Var[ChatMessage], part: str, text: rx.Var[str]) -> rx.
     return rx.el.div(
         class_name="answer markdown" if part == "answer" else "thinking-text markdown",
         data_md="",
-        data_md_run_id=message.run_id,
+        data_md_run_id=run_id,
         data_md_part=part,
         data_md_source=text,
-        data_md_done=(message.status != "running").to_string(),
+        data_md_done=(status != "running").to_string(),
     )
 
 
 def user_message(message: rx.Var[ChatMessage]) -> rx.Component:
-    return _bubble(message, rx.el.p(message.content), class_name="message user")
+    return _bubble(
+        message.role, message.run_id, rx.el.p(message.content), class_name="message user"
+    )
 
 
 def _thinking(body: rx.Component, **props) -> rx.Component:
@@ -56,26 +62,41 @@ def _thinking(body: rx.Component, **props) -> rx.Component:
     )
 
 
-def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
+@rx.memo
+def assistant_bubble(
+    run_id: rx.Var[str], status: rx.Var[str], content: rx.Var[str], thinking: rx.Var[str]
+) -> rx.Component:
+    """A model's bubble, drawn again only when its own fields change: the conversation is
+    sent whole, and in a fan-out hundreds of bubbles come back unchanged each time."""
     return _bubble(
-        message,
+        "assistant",
+        run_id,
         rx.fragment(
             rx.cond(
-                message.thinking != "",
+                thinking != "",
                 _thinking(
-                    _markdown(message, "thinking", message.thinking),
-                    open=message.status == "running",
+                    _markdown(run_id, status, "thinking", thinking), open=status == "running"
                 ),
             ),
-            _markdown(message, "answer", message.content),
+            _markdown(run_id, status, "answer", content),
         ),
         class_name="message assistant",
     )
 
 
+def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
+    return assistant_bubble(
+        run_id=message.run_id,
+        status=message.status,
+        content=message.content,
+        thinking=message.thinking,
+    )
+
+
 def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
     return _bubble(
-        message,
+        message.role,
+        message.run_id,
         rx.el.details(
             rx.el.summary(
                 rx.hstack(
