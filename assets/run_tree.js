@@ -81,7 +81,10 @@ window.runTree = (() => {
   function create(row) {
     const el = PROTOTYPE.cloneNode(true);
     const [summary, children] = el.children;
-    return { row, el, line: summary.firstChild, summary, children };
+    const line = summary.firstChild;
+    el.dataset.runId = row.run_id;
+    line.querySelector(".node-name").title = row.run_id;
+    return { row, el, line, children };
   }
 
   // Write the fields that changed into a node's element (only those: every attribute written
@@ -91,11 +94,7 @@ window.runTree = (() => {
     const [dot, kind, name, summary, step, figures, duration, track] = line.children;
     const bar = track.firstChild;
     const has = (...keys) => keys.some((key) => key in fields);
-    if (has("run_id", "parent_id")) {
-      el.dataset.runId = row.run_id;
-      el.dataset.parentId = row.parent_id || "";
-      name.title = row.run_id;
-    }
+    if (has("parent_id")) el.dataset.parentId = row.parent_id || "";
     if (has("name", "step")) {
       el.dataset.name = row.name || "";
       name.textContent = row.name || "";

@@ -105,10 +105,8 @@ def _is_routing_function(node: RunNode, tree: RunTree) -> bool:
     if node.kind != CHAIN_KIND or parent is None or not _is_graph_node(parent):
         return False
     targets = node.outputs if isinstance(node.outputs, list) else [node.outputs]
-    known = tree.graph_node_names
-    return bool(targets) and all(
-        isinstance(t, str) and (t in known or t == END_NODE) for t in targets
-    )
+    known = tree.graph_node_names | {END_NODE}
+    return bool(targets) and all(isinstance(t, str) and t in known for t in targets)
 
 
 def build_rows(tree: RunTree, now: float, hide_plumbing: bool = False) -> list[TreeRow]:

@@ -72,7 +72,7 @@ def reset_text(deltas: list[TextDelta]) -> EventSpec:
 
 def update_tree(delta: TreeDelta) -> EventSpec:
     """Apply the tree's changes in the page (the whole tree when ``delta.reset``)."""
-    return _call("runTree.update", _tree_changes(delta))
+    return write_run([], delta)
 
 
 def focus_composer() -> EventSpec:
