@@ -60,17 +60,24 @@ FAN_OUT = ("fan-out to 300 branches", "fanout", "fan out 300")
 REPEATS = 3
 README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
 
-# Installed in the page before sending: records when the answer first shows, when the final
-# text and the finished tree show, and the longest main-thread task.
-PAGE_PROBE = """(expectedEnd) => {
-  const b = window.__bench = {sent: null, first: null, final: null, longest: 0};
+# What both probes below record: when Send is clicked (`b.sent`) and the longest main-thread
+# task (`b.longest`), with `now()` in epoch ms.
+_TIMING = """
   const now = () => performance.timeOrigin + performance.now();
   new PerformanceObserver(list => {
     for (const e of list.getEntries()) b.longest = Math.max(b.longest, e.duration);
   }).observe({type: "longtask", buffered: false});
   document.querySelector('[data-testid="send-button"]')
     .addEventListener("click", () => { b.sent = now(); }, {capture: true});
-  const check = () => {
+"""
+
+# Installed in the page before sending: records when the answer first shows, when the final
+# text and the finished tree show, and the longest main-thread task.
+PAGE_PROBE = (
+    """(expectedEnd) => {
+  const b = window.__bench = {sent: null, first: null, final: null, longest: 0};"""
+    + _TIMING
+    + """  const check = () => {
     const answers = document.querySelectorAll('[data-testid="message"][data-role="assistant"]');
     const last = answers[answers.length - 1];
     // The answer's last block is enough (and cheap: a whole long answer's text is not).
@@ -85,19 +92,16 @@ PAGE_PROBE = """(expectedEnd) => {
   new MutationObserver(check).observe(document.body,
     {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
+)
 
 
 # Installed in the page before sending a fan-out: when each tree node first shows (epoch ms),
 # and when the run is done with no node still running.
-TREE_PROBE = """() => {
-  const b = window.__bench = {sent: null, seen: {}, final: null, longest: 0};
-  const now = () => performance.timeOrigin + performance.now();
-  new PerformanceObserver(list => {
-    for (const e of list.getEntries()) b.longest = Math.max(b.longest, e.duration);
-  }).observe({type: "longtask", buffered: false});
-  document.querySelector('[data-testid="send-button"]')
-    .addEventListener("click", () => { b.sent = now(); }, {capture: true});
-  new MutationObserver(records => {
+TREE_PROBE = (
+    """() => {
+  const b = window.__bench = {sent: null, seen: {}, final: null, longest: 0};"""
+    + _TIMING
+    + """  new MutationObserver(records => {
     const t = now();
     for (const r of records) for (const n of r.addedNodes) {
       if (n.dataset?.testid === "tree-node" && !(n.dataset.runId in b.seen)) b.seen[n.dataset.runId] = t;
@@ -108,6 +112,7 @@ TREE_PROBE = """() => {
     if (status === "done" && !open) b.final = t;
   }).observe(document.body, {subtree: true, childList: true, attributes: true});
 }"""
+)
 
 
 @dataclass
