@@ -19,7 +19,13 @@ STATUS_COLORS = {
 
 def run_status_badge() -> rx.Component:
     return rx.badge(
-        rx.cond(ConversationState.is_running, rx.spinner(size="1"), rx.fragment()),
+        # The tree's running ring, not a spinner: an animation keeps the page drawing every
+        # frame for as long as the run goes on.
+        rx.cond(
+            ConversationState.is_running,
+            rx.el.span(class_name="status-dot", data_status="running"),
+            rx.fragment(),
+        ),
         rx.cond(
             ConversationState.status == "interrupted",
             "interrupted · waiting for you",
