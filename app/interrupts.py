@@ -146,6 +146,19 @@ def resume_value(answers: dict[str, Any]) -> Any:
     return dict(answers)
 
 
+def resume_summary(cards: list[InterruptCard], resume: Any) -> str:
+    """What the chat shows of ``resume`` (a ``resume_value``) answering ``cards``, a line each."""
+    if len(cards) == 1:
+        answers = {cards[0].interrupt_id: resume}
+    else:
+        answers = resume if isinstance(resume, dict) else {}
+    return "\n".join(
+        answer_summary(card, answers[card.interrupt_id])
+        for card in cards
+        if card.interrupt_id in answers
+    )
+
+
 def answer_summary(card: InterruptCard, answer: Any) -> str:
     """The answer as the chat shows it, on the person's side."""
     if card.kind == "actions":

@@ -91,6 +91,16 @@ class LangGraphClient:
     async def get_thread_state(self, thread_id: str) -> ThreadState:
         return await self._request("GET", f"/threads/{thread_id}/state")
 
+    async def get_thread_history(
+        self, thread_id: str, *, limit: int = 10, metadata: Mapping[str, Any] | None = None
+    ) -> list[ThreadState]:
+        """The thread's states (checkpoints), newest first; only those whose metadata has
+        ``metadata``'s items (``{"run_id": ...}``: the states a run left)."""
+        body: dict[str, Any] = {"limit": limit}
+        if metadata:
+            body["metadata"] = dict(metadata)
+        return await self._request("POST", f"/threads/{thread_id}/history", json=body)
+
     # assistants
     async def search_assistants(self, *, limit: int = 100) -> list[Assistant]:
         return await self._request("POST", "/assistants/search", json={"limit": limit})

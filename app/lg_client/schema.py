@@ -50,6 +50,7 @@ class ThreadState(TypedDict, total=False):
     values: dict[str, Any]
     next: list[str]
     tasks: list[dict[str, Any]]
+    metadata: dict[str, Any]  # the checkpoint's: its run_id, step, source
 
 
 class Assistant(TypedDict, total=False):
@@ -63,3 +64,4 @@ class Run(TypedDict, total=False):
     thread_id: str
     assistant_id: str
     status: RunStatus
+    kwargs: dict[str, Any]  # as the run was asked for: its input, command, config

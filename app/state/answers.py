@@ -12,8 +12,8 @@ from app.interrupts import (
     AnswerError,
     InterruptCard,
     actions_answer,
-    answer_summary,
     decision,
+    resume_summary,
     resume_value,
     text_answer,
 )
@@ -112,6 +112,6 @@ class AnswersState(ConversationState):
         if len(answers) < len(pending):
             self.answered = list(answers)
             return None
-        summary = "\n".join(answer_summary(c, answers[c.interrupt_id]) for c in self.interrupts)
+        value = resume_value(answers)
         self._answers, self._decisions, self._drafts, self.answered = {}, {}, {}, []
-        return self.resume(summary, {"resume": resume_value(answers)}, pending)
+        return self.resume(resume_summary(self.interrupts, value), {"resume": value}, pending)

@@ -40,8 +40,15 @@ from app.archive.replay import SPEEDS, replay_parts
 from app.archive.store import ArchivedThread, RecordingSummary
 from app.error_text import error_text
 from app.graph_input import InputError, InputField, form_fields, form_input
-from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
-from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
+from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts, resume_summary
+from app.lg_client import (
+    LangGraphClient,
+    NotFoundError,
+    Run,
+    RunError,
+    RunNotFoundError,
+    StreamPart,
+)
 from app.run_follower import (
     RunEnded,
     RunProgress,
@@ -212,7 +219,9 @@ class ConversationState(rx.State):
             if not may_open(thread, person):
                 raise NotYourThread(thread_id)
             state = await client.get_thread_state(thread_id)
-            runs = await client.list_runs(thread_id, limit=1)
+            runs = await client.list_runs(thread_id, limit=2)
+            messages = thread_messages(state.get("values"))
+            before_run = await _before_last_run(client, thread_id, runs, messages)
         except NotSignedIn:
             async with self:
                 self.status, self.error_message = "error", SESSION_ENDED
@@ -241,7 +250,6 @@ class ConversationState(rx.State):
             async with self:
                 self.status, self.error_message = "error", error_text(exc)
             return
-        messages = thread_messages(state.get("values"))
         graph_id = (thread.get("metadata") or {}).get("graph_id")
         async with self:
             listing = await self.get_state(ThreadsState)
@@ -259,10 +267,7 @@ class ConversationState(rx.State):
                 self._offer_retry(self.pending_question)
             elif runs:
                 # The run's answers come back with its events: show what came before them.
-                last_question = max(
-                    (i for i, m in enumerate(messages) if m.role == "user"), default=-1
-                )
-                self.messages, self._saved_messages = messages[: last_question + 1], messages
+                self.messages, self._saved_messages = before_run, messages
                 self._mark_running()
         yield show_thread_in_url(thread_id)
         if runs:
@@ -800,6 +805,25 @@ async def _waiting_for(client: LangGraphClient, thread_id: str) -> list[Interrup
         return interrupt_cards(await client.get_thread_state(thread_id))
     except (httpx.HTTPError, SettingsError):
         return None
+
+
+async def _before_last_run(
+    client: LangGraphClient, thread_id: str, runs: list[Run], messages: list[ChatMessage]
+) -> list[ChatMessage]:
+    """What the chat shows of a thread before its last run (``runs``: newest first) replays
+    its answers: the messages up to its question or, when the run answered interrupts, the
+    thread as the run before it left it and the answer, as it read live."""
+    command = (runs[0].get("kwargs") or {}).get("command") if runs else None
+    if isinstance(command, dict) and "resume" in command and len(runs) > 1:
+        left = await client.get_thread_history(
+            thread_id, limit=1, metadata={"run_id": runs[1]["run_id"]}
+        )
+        if left:
+            earlier = thread_messages(left[0].get("values"))
+            answer = resume_summary(interrupt_cards(left[0]), command["resume"])
+            return [m for m in earlier if m.status != "pending"] + [ChatMessage("user", answer)]
+    last_question = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
+    return messages[: last_question + 1]
 
 
 async def _check_still_pending(

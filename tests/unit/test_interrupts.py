@@ -9,6 +9,7 @@ from app.interrupts import (
     card_for,
     decision,
     interrupt_cards,
+    resume_summary,
     resume_value,
     text_answer,
 )
@@ -106,3 +107,13 @@ def test_the_chat_shows_answers_readably():
 
     assert answer_summary(card, edit) == 'Edit get_weather {"city": "Paris"}'
     assert answer_summary(card_for("i1", "Which city?"), "Tokyo") == "Tokyo"
+
+
+def test_a_resume_value_reads_back_as_the_answers_the_chat_showed():
+    question, actions = card_for("i1", "Which city?"), card_for("i2", HITL_VALUE)
+    approve = actions_answer(actions, [decision(actions.actions[0], "approve")])
+
+    both = resume_value({"i1": "Tokyo", "i2": approve})
+    assert resume_summary([question, actions], both) == "Tokyo\nApprove get_weather"
+    assert resume_summary([actions], resume_value({"i2": approve})) == "Approve get_weather"
+    assert resume_summary([question, actions], "not by id") == ""  # nothing to match
