@@ -216,6 +216,11 @@ def _calls_in(message: dict[str, Any]) -> list[dict[str, Any]]:
     return [call for call in calls if isinstance(call, dict)] if isinstance(calls, list) else []
 
 
+def input_question(input: dict[str, Any]) -> str:
+    """What the chat shows of the input of a graph without chat messages (its form's)."""
+    return json.dumps(input, indent=2, ensure_ascii=False)
+
+
 def thread_title(values: Any) -> str:
     """A thread's first user message, shortened, as its title in the thread list."""
     return title_from(next((m.content for m in thread_messages(values) if m.role == "user"), ""))

@@ -8,7 +8,6 @@ steps aside when a newer follower took over the run."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid
@@ -40,15 +39,15 @@ from app.archive.replay import SPEEDS, replay_parts
 from app.archive.store import ArchivedThread, RecordingSummary
 from app.error_text import error_text
 from app.graph_input import InputError, InputField, form_fields, form_input
-from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts, resume_summary
+from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
 from app.lg_client import (
     LangGraphClient,
     NotFoundError,
-    Run,
     RunError,
     RunNotFoundError,
     StreamPart,
 )
+from app.reopening import before_last_run
 from app.run_follower import (
     RunEnded,
     RunProgress,
@@ -72,7 +71,7 @@ from app.state.page_scripts import (
 from app.state.plain import plain
 from app.state.threads import TITLE_KEY, ThreadsState
 from app.state.tree_panel import TreePanelState
-from app.transcript import ChatMessage, thread_messages, title_from
+from app.transcript import ChatMessage, input_question, thread_messages, title_from
 from app.vocabulary import ChatStatus
 
 log = logging.getLogger(__name__)
@@ -221,7 +220,7 @@ class ConversationState(rx.State):
             state = await client.get_thread_state(thread_id)
             runs = await client.list_runs(thread_id, limit=2)
             messages = thread_messages(state.get("values"))
-            before_run = await _before_last_run(client, thread_id, runs, messages)
+            before_run = await before_last_run(client, thread_id, runs, messages)
         except NotSignedIn:
             async with self:
                 self.status, self.error_message = "error", SESSION_ENDED
@@ -379,7 +378,7 @@ class ConversationState(rx.State):
         except InputError as exc:
             self.error_message = f"{exc} Nothing was sent."
             return None
-        return self._send(json.dumps(input, indent=2, ensure_ascii=False), input)
+        return self._send(input_question(input), input)
 
     def _send(self, question: str, input: dict | None = None):
         """``question`` is what the chat shows; ``input`` the graph input when it has no chat
@@ -805,25 +804,6 @@ async def _waiting_for(client: LangGraphClient, thread_id: str) -> list[Interrup
         return interrupt_cards(await client.get_thread_state(thread_id))
     except (httpx.HTTPError, SettingsError):
         return None
-
-
-async def _before_last_run(
-    client: LangGraphClient, thread_id: str, runs: list[Run], messages: list[ChatMessage]
-) -> list[ChatMessage]:
-    """What the chat shows of a thread before its last run (``runs``: newest first) replays
-    its answers: the messages up to its question or, when the run answered interrupts, the
-    thread as the run before it left it and the answer, as it read live."""
-    command = (runs[0].get("kwargs") or {}).get("command") if runs else None
-    if isinstance(command, dict) and "resume" in command and len(runs) > 1:
-        left = await client.get_thread_history(
-            thread_id, limit=1, metadata={"run_id": runs[1]["run_id"]}
-        )
-        if left:
-            earlier = thread_messages(left[0].get("values"))
-            answer = resume_summary(interrupt_cards(left[0]), command["resume"])
-            return [m for m in earlier if m.status != "pending"] + [ChatMessage("user", answer)]
-    last_question = max((i for i, m in enumerate(messages) if m.role == "user"), default=-1)
-    return messages[: last_question + 1]
 
 
 async def _check_still_pending(

@@ -141,6 +141,13 @@ def test_parallel_interrupts_each_get_a_card_and_are_answered_together(chat: Pag
     expect(answer).to_contain_text('"verdict": "yes"')
     expect(answer).to_contain_text('"verdict": "no"')
 
+    live = messages(chat).all_text_contents()  # the form's input, the answers, the output
+    thread = current_thread_id(chat)
+    chat.get_by_test_id(testids.NEW_THREAD).click()
+    by_test_id(chat, testids.THREAD_ITEM, thread_id=thread).click()
+    wait_for_status(chat, "done")
+    expect(messages(chat)).to_have_text(live)  # reopened, it reads as it did
+
 
 def test_an_interrupt_answered_in_another_tab_is_not_answered_twice(chat: Page, browser: Browser):
     pick_graph(chat, "interview")
