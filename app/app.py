@@ -11,7 +11,7 @@ from app.components.message_list import message_list
 from app.components.run_tree_panel import run_tree_panel, tree_resizer
 from app.components.thread_list import thread_list
 from app.operations import configure_logging, health_api
-from app.state import AccessState, ConversationState
+from app.state import AccessState, ConversationState, NavigationState
 
 
 def index() -> rx.Component:
@@ -62,5 +62,5 @@ app.register_lifespan_task(deployment.lifespan)
 app.add_page(
     index,
     title="LangGraph run inspector",
-    on_load=[ConversationState.handle_page_load, AccessState.handle_page_load],
+    on_load=[NavigationState.handle_page_load, AccessState.handle_page_load],
 )

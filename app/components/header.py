@@ -5,7 +5,7 @@ import reflex as rx
 
 from app import testids
 from app.access.pages import SIGN_IN_PATH, SIGN_OUT_PATH
-from app.state import AccessState, ConversationState, ThreadsState
+from app.state import AccessState, ConversationState, NavigationState, ThreadsState
 
 STATUS_COLORS = {
     "idle": "gray",
@@ -45,7 +45,7 @@ def assistant_picker() -> rx.Component:
         rx.el.select(
             rx.foreach(ThreadsState.assistant_ids, lambda graph_id: rx.el.option(graph_id)),
             value=ThreadsState.assistant_id,
-            on_change=ConversationState.pick_assistant,
+            on_change=NavigationState.pick_assistant,
             disabled=ConversationState.is_running,
             class_name="assistant-picker",
             title="Assistant (graph)",

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from app import testids
-from app.state import ConversationState, ThreadsState
+from app.state import ConversationState, NavigationState, ThreadsState
 from app.state.threads import ThreadSummary
 
 
@@ -21,7 +21,7 @@ def _thread_item(thread: rx.Var[ThreadSummary]) -> rx.Component:
             ),
             class_name="thread-meta",
         ),
-        on_click=ConversationState.open_thread(thread.thread_id),
+        on_click=NavigationState.open_thread(thread.thread_id),
         class_name="thread-item",
         data_testid=testids.THREAD_ITEM,
         data_thread_id=thread.thread_id,
@@ -37,7 +37,7 @@ def thread_list() -> rx.Component:
             variant="soft",
             width="100%",
             disabled=ConversationState.is_running,
-            on_click=ConversationState.handle_new_thread_click,
+            on_click=NavigationState.handle_new_thread_click,
             data_testid=testids.NEW_THREAD,
         ),
         rx.text("Threads", size="1", weight="bold", color=rx.color("gray", 10)),

@@ -14,6 +14,7 @@ from app.archive import service as archive
 from app.archive.replay import SPEEDS
 from app.state.access import person_of
 from app.state.conversation import ConversationState
+from app.state.navigation import NavigationState
 from app.state.tree_panel import TreePanelState
 
 STEP = "step"
@@ -89,4 +90,4 @@ class ReplayState(rx.State):
             return None
         conversation.error_message = ""
         self.stepping_run_id = ""
-        return ConversationState.open_thread(answer["thread_id"])
+        return NavigationState.open_thread(answer["thread_id"])
