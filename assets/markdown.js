@@ -289,6 +289,76 @@ window.Markdown = (() => {
     return { box, code };
   }
 
+  // -- syntax colours --------------------------------------------------------------------
+  // A closed code block in a language below is scanned once: its comments, strings, numbers
+  // and keywords become spans (their text as text nodes, like everything here). Other
+  // languages, and blocks over HIGHLIGHT_LIMIT characters, stay plain.
+
+  const HIGHLIGHT_LIMIT = 100_000;
+  const words = (list) => `\\b(?:${list.split(" ").join("|")})\\b`;
+  const NUMBER = String.raw`\b(?:0[xX][\da-fA-F_]+|\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?)\b`;
+  const QUOTED = String.raw`"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'`;
+  const GRAMMARS = {
+    python: [
+      ["comment", String.raw`#[^\n]*`],
+      ["string", String.raw`[rbfuRBFU]{0,2}(?:"""[\s\S]*?"""|'''[\s\S]*?'''|${QUOTED})`],
+      ["number", NUMBER],
+      ["keyword", words("and as assert async await break class continue def del elif else except False finally for from global if import in is lambda None nonlocal not or pass raise return True try while with yield")],
+    ],
+    javascript: [
+      ["comment", String.raw`//[^\n]*|/\*[\s\S]*?\*/`],
+      ["string", String.raw`${QUOTED}|\x60(?:\\.|[^\x60\\])*\x60`],
+      ["number", NUMBER],
+      ["keyword", words("async await break case catch class const continue default delete do else enum export extends false finally for function if implements import in instanceof interface let new null of return static super switch this throw true try type typeof undefined var void while yield")],
+    ],
+    json: [
+      ["property", String.raw`"(?:\\.|[^"\\\n])*"(?=\s*:)`],
+      ["string", String.raw`"(?:\\.|[^"\\\n])*"`],
+      ["number", String.raw`-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b`],
+      ["keyword", words("true false null")],
+    ],
+    shell: [
+      ["comment", String.raw`(?<!\S)#[^\n]*`],
+      ["string", QUOTED],
+      ["variable", String.raw`\$(?:\w+|\{[^}\n]*\})`],
+      ["keyword", words("case do done elif else esac export fi for function if in local return then until while")],
+    ],
+    sql: [
+      ["comment", String.raw`--[^\n]*`],
+      ["string", String.raw`'(?:''|[^'])*'`],
+      ["number", NUMBER],
+      ["keyword", words("and as asc between by case create delete desc distinct drop else end exists from group having in inner insert into is join left like limit not null on or order outer right select set table then union update values when where with")],
+    ],
+  };
+  const LANGUAGES = {
+    python: "python", py: "python", javascript: "javascript", js: "javascript", jsx: "javascript",
+    typescript: "javascript", ts: "javascript", tsx: "javascript", json: "json",
+    bash: "shell", sh: "shell", shell: "shell", zsh: "shell", sql: "sql",
+  };
+  const SCANNERS = Object.fromEntries(Object.entries(GRAMMARS).map(([name, rules]) => [name, {
+    pattern: new RegExp(rules.map(([, rule]) => `(${rule})`).join("|"), name === "sql" ? "gi" : "g"),
+    kinds: rules.map(([kind]) => kind),
+  }]));
+
+  function highlight(code, language) {
+    const scanner = SCANNERS[LANGUAGES[language.toLowerCase()]];
+    const text = code.textContent;
+    if (!scanner || !text || text.length > HIGHLIGHT_LIMIT) return;
+    const nodes = [];
+    let at = 0;
+    for (const match of text.matchAll(scanner.pattern)) {
+      if (!match[0]) continue;
+      if (match.index > at) nodes.push(text.slice(at, match.index));
+      const kind = scanner.kinds[match.slice(1).findIndex((group) => group !== undefined)];
+      const span = el("span", `md-tok-${kind}`);
+      span.textContent = match[0];
+      nodes.push(span);
+      at = match.index + match[0].length;
+    }
+    if (at < text.length) nodes.push(text.slice(at));
+    code.replaceChildren(...nodes);
+  }
+
   class Renderer {
     constructor(root) {
       this.root = root;
@@ -450,7 +520,10 @@ window.Markdown = (() => {
             first = false;
             return (more) => more && block.code.lastChild.appendData(more);
           },
-          close: () => block.box.classList.add("md-code-closed"),
+          close: () => {
+            block.box.classList.add("md-code-closed");
+            highlight(block.code, fence[2]);
+          },
         };
         return () => {};
       }

@@ -151,3 +151,32 @@ def test_a_code_block_shows_its_language_and_a_copy_button(md: Page):
     assert md.locator(".md-code-lang").inner_text() == "python"
     assert md.locator("pre code").inner_text() == "print('<b>hi</b>')"
     assert md.get_by_test_id("copy-code").count() == 1
+
+
+def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Page):
+    states = md.evaluate(
+        """() => {
+      const el = document.createElement("div");
+      document.body.replaceChildren(el);
+      const r = Markdown.create(el);
+      r.append('```python\\n# say hi\\ndef hi():\\n    return "<img src=x onerror=alert(1)>"\\n');
+      r.paint();
+      const open = el.querySelectorAll("code span").length;
+      r.append("```\\n\\n```rust\\nfn main() {}\\n```\\n");
+      r.end();
+      const [python, rust] = el.querySelectorAll("code");
+      const spans = (code) => [...code.querySelectorAll("span")].map((s) => [s.className, s.textContent]);
+      return [open, spans(python), python.textContent, spans(rust)];
+    }"""
+    )
+    open_spans, python, text, rust = states
+    assert open_spans == 0  # while it streams, plain text
+    assert python == [
+        ["md-tok-comment", "# say hi"],
+        ["md-tok-keyword", "def"],
+        ["md-tok-keyword", "return"],
+        ["md-tok-string", '"<img src=x onerror=alert(1)>"'],
+    ]
+    assert text == '# say hi\ndef hi():\n    return "<img src=x onerror=alert(1)>"'  # copied as is
+    assert md.locator("img").count() == 0
+    assert rust == []  # a language it does not know stays plain
