@@ -5,7 +5,7 @@ input or for answers to interrupts, so those are made again from the runs' own r
 from __future__ import annotations
 
 from app.interrupts import interrupt_cards, resume_summary
-from app.lg_client import LangGraphClient, Run
+from app.lg_client import APIStatusError, LangGraphClient, Run
 from app.transcript import ChatMessage, input_question, thread_messages
 
 
@@ -14,14 +14,18 @@ async def before_last_run(
 ) -> list[ChatMessage]:
     """What the chat shows of a thread before its last run (``runs``: newest first) replays
     its answers: the messages up to its question or, when the run answered interrupts, the
-    thread as the run before it left it and the answer, as it read live."""
+    thread as the run before it left it and the answer, as it read live (the answer that
+    asked and the person's answer are left out when the server refuses the thread's history)."""
     if not runs:
         return messages
     command = (runs[0].get("kwargs") or {}).get("command")
     if isinstance(command, dict) and "resume" in command and len(runs) > 1:
-        left = await client.get_thread_history(
-            thread_id, limit=1, metadata={"run_id": runs[1]["run_id"]}
-        )
+        try:
+            left = await client.get_thread_history(
+                thread_id, limit=1, metadata={"run_id": runs[1]["run_id"]}
+            )
+        except APIStatusError:  # a deployment that keeps its history to itself
+            left = []
         if left:
             earlier = thread_messages(left[0].get("values")) or _form_question(runs[1])
             answer = resume_summary(interrupt_cards(left[0]), command["resume"])

@@ -44,8 +44,9 @@ def shown(
     def handler(request: httpx.Request) -> httpx.Response:
         body = json.loads(request.content)
         asked.append(body)
-        state = (history or {})[body["metadata"]["run_id"]]
-        return httpx.Response(200, json=[state])
+        if history is None:
+            return httpx.Response(403, json={"detail": "Forbidden"})
+        return httpx.Response(200, json=[history[body["metadata"]["run_id"]]])
 
     async def call() -> list[ChatMessage]:
         async with client_for(handler) as client:
@@ -75,6 +76,9 @@ def test_a_run_that_answered_an_interrupt_shows_what_asked_and_the_answer():
         ("user", "Approve get_weather"),  # no "not run yet" card: it ran
     ]
     assert asked == [{"limit": 1, "metadata": {"run_id": "r1"}}]  # the state r1 left
+
+    refused, _ = shown([answer, first], ANSWERED)  # no history here: up to the question
+    assert refused == [("user", "What's the weather in SF?")]
 
 
 def test_a_form_graphs_input_is_its_question_line():
