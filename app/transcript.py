@@ -6,6 +6,7 @@ Built from the same run tree the side panel shows, so the two always agree. No R
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,18 +170,27 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def thread_messages(values: Any) -> list[ChatMessage]:
-    """A thread's conversation from its state ``values`` (``GET /threads/{id}/state``).
+def state_messages(values: Any) -> list[dict[str, Any]]:
+    """The graph's messages in a thread state's ``values`` (none for a graph without them)."""
+    raw = values.get("messages") if isinstance(values, dict) else None
+    return [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
+
+
+def thread_messages(
+    values: Any, answers: Mapping[int, list[str]] | None = None
+) -> list[ChatMessage]:
+    """A thread's conversation from its state ``values`` (``GET /threads/{id}/state``), with
+    the person's ``answers`` to interrupts (lines by the index of the state message they
+    came before: the server keeps no message for them).
 
     A tool call with no tool message yet (waiting for a person's approval) is a pending card."""
-    raw = values.get("messages") if isinstance(values, dict) else None
-    if not isinstance(raw, list):
-        return []
-    raw = [message for message in raw if isinstance(message, dict)]
+    raw = state_messages(values)
     answered = {m.get("tool_call_id") for m in raw if m.get("type") == "tool"}
     tool_args = {call.get("id"): _compact(call.get("args")) for m in raw for call in _calls_in(m)}
+    answers = answers or {}
     messages = []
-    for message in raw:
+    for index, message in enumerate(raw):
+        messages.extend(ChatMessage("user", line) for line in answers.get(index, []))
         kind, text = message.get("type"), content_text(message.get("content"))
         if kind == "human":
             messages.append(ChatMessage("user", text))
@@ -208,6 +218,7 @@ def thread_messages(values: Any) -> list[ChatMessage]:
                     status="error" if message.get("status") == "error" else "done",
                 )
             )
+    messages.extend(ChatMessage("user", line) for line in answers.get(len(raw), []))
     return messages
 
 

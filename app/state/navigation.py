@@ -20,7 +20,7 @@ from app.error_text import error_text
 from app.graph_input import InputField, form_fields
 from app.interrupts import interrupt_cards
 from app.lg_client import LangGraphClient, NotFoundError
-from app.reopening import before_last_run
+from app.reopening import RUNS_READ, reopen
 from app.run_view import text_deltas
 from app.settings import SettingsError
 from app.state.access import person_of
@@ -28,7 +28,7 @@ from app.state.conversation import SESSION_ENDED, ConversationState
 from app.state.page_scripts import reset_text, show_thread_in_url
 from app.state.threads import ThreadsState
 from app.state.tree_panel import TreePanelState
-from app.transcript import ChatMessage, thread_messages
+from app.transcript import ChatMessage
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +99,8 @@ class NavigationState(ConversationState):
             if not may_open(thread, person):
                 raise NotYourThread(thread_id)
             state = await client.get_thread_state(thread_id)
-            runs = await client.list_runs(thread_id, limit=2)
-            messages = thread_messages(state.get("values"))
-            before_run = await before_last_run(client, thread_id, runs, messages)
+            runs = await client.list_runs(thread_id, limit=RUNS_READ)
+            reopened = await reopen(client, thread_id, state.get("values"), runs)
         except NotSignedIn:
             async with self:
                 self.status, self.error_message = "error", SESSION_ENDED
@@ -140,14 +139,15 @@ class NavigationState(ConversationState):
         async with self:
             (await self.get_state(ThreadsState)).input_fields = fields
             (await self.get_state(TreePanelState)).show_archived(archived)
-            self.messages, self.interrupts = messages, interrupt_cards(state)
+            self.messages, self.interrupts = reopened.messages, interrupt_cards(state)
             if self.interrupts and not runs:
                 self.status = "interrupted"
             if self.pending_question and not runs:
                 self._offer_retry(self.pending_question)
             elif runs:
                 # The run's answers come back with its events: show what came before them.
-                self.messages, self._saved_messages = before_run, messages
+                self.messages = reopened.before_last_run
+                self._saved_messages = reopened.messages
                 self._mark_running()
         yield show_thread_in_url(thread_id)
         if runs:

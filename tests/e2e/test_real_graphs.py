@@ -54,21 +54,23 @@ def test_an_approval_waits_for_the_person_and_an_edit_resumes_the_same_thread(ch
     expect(chat.get_by_test_id(testids.RUN_PICKER).locator("option")).to_have_count(2)
 
 
-def test_a_thread_reopened_after_an_approval_reads_as_it_did_live(chat: Page):
+def test_a_thread_reopened_after_approvals_reads_as_it_did_live(chat: Page):
     pick_graph(chat, "approval")
-    ask(chat, WEATHER_QUESTION)
-    wait_for_status(chat, "interrupted")
-    interrupts(chat).get_by_test_id(testids.INTERRUPT_APPROVE).click()
-    wait_for_status(chat, "done")
+    for question in (WEATHER_QUESTION, "What's the weather in Paris?"):
+        ask(chat, question)
+        wait_for_status(chat, "interrupted")
+        interrupts(chat).get_by_test_id(testids.INTERRUPT_APPROVE).click()
+        wait_for_status(chat, "done")
     live = messages(chat).all_text_contents()
-    assert any("Let me check the weather" in text for text in live)  # the call that asked
+    assert live.count("Approve get_weather") == 2
+    assert any("Let me check the weather" in text for text in live)  # a call that asked
     thread = current_thread_id(chat)
 
     chat.get_by_test_id(testids.NEW_THREAD).click()
     by_test_id(chat, testids.THREAD_ITEM, thread_id=thread).click()  # its last run is replayed
 
     wait_for_status(chat, "done")
-    expect(messages(chat)).to_have_text(live)  # the asking answer and the approval included
+    expect(messages(chat)).to_have_text(live)  # the answers that asked, and both approvals
 
 
 def test_an_invalid_json_edit_is_refused_with_a_clear_error_and_the_card_keeps_it(chat: Page):
