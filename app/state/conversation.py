@@ -38,13 +38,7 @@ from app.archive.replay import SPEEDS, replay_parts
 from app.error_text import error_text
 from app.graph_input import InputError, form_input
 from app.interrupts import InterruptCard, interrupt_cards, pending_interrupts
-from app.lg_client import (
-    LangGraphClient,
-    NotFoundError,
-    RunError,
-    RunNotFoundError,
-    StreamPart,
-)
+from app.lg_client import LangGraphClient, NotFoundError, RunError, RunNotFoundError, StreamPart
 from app.run_follower import (
     RunEnded,
     RunProgress,
