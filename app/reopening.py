@@ -45,7 +45,7 @@ async def reopen(client: LangGraphClient, thread_id: str, values: Any, runs: lis
         lines = _form_question(runs[first]) if first < len(runs) else []
         later = reversed(runs[:first])  # the answers since, oldest first
         lines += [ChatMessage("user", a.text) for run in later if (a := answers.get(run["run_id"]))]
-        return Reopened(lines, lines)
+        return Reopened(lines, list(lines))  # two vars: never one list behind both
     placed: dict[int, list[str]] = {}
     for run in reversed(runs):  # oldest first: answers given at one place keep their order
         if answer := answers.get(run["run_id"]):
