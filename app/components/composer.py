@@ -78,7 +78,7 @@ def chat_box() -> rx.Component:
                 id=COMPOSER_ID,
                 placeholder=rx.cond(
                     ConversationState.is_waiting,
-                    "The agent waits for your answer: type it here or use its card above",
+                    "The agent waits for your answer (or use its card above)",
                     "Ask the agent… e.g. What's the weather in SF?",
                 ),
                 disabled=ConversationState.is_running | ConversationState.read_only,

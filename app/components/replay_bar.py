@@ -29,6 +29,7 @@ def _exports() -> rx.Component:
         _download("JSON", thread + ".json", testids.EXPORT_THREAD_JSON),
         align="center",
         spacing="2",
+        wrap="wrap",
     )
 
 
@@ -131,6 +132,7 @@ def replay_bar() -> rx.Component:
             _import(),
             align="center",
             width="100%",
+            wrap="wrap",
         ),
         spacing="1",
         width="100%",

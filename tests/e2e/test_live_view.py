@@ -144,6 +144,37 @@ def test_model_numbers_and_run_totals_show_while_the_run_streams(chat: Page):
     expect(details).to_contain_text("Output tokens")
 
 
+# What of the tree panel reaches past its right edge, and what of a model's numbers is cut.
+PANEL_OVERFLOW = """() => {
+  const panel = document.querySelector(".tree-panel").getBoundingClientRect();
+  const past = [...document.querySelectorAll(
+      '.tree-panel .node-row > *, [data-testid="run-totals"], .import-button')]
+    .filter(el => el.getBoundingClientRect().width > 0
+      && el.getBoundingClientRect().right > panel.right + 0.5)
+    .map(el => el.className || el.dataset.testid);
+  const cut = [...document.querySelectorAll('[data-testid="model-numbers"]')]
+    .filter(el => el.textContent
+      && (el.scrollWidth > el.clientWidth || el.getBoundingClientRect().width === 0))
+    .map(el => el.textContent);
+  return {past, cut};
+}"""
+
+
+def test_on_a_projector_the_tree_panel_fits_and_shows_the_model_numbers_whole(chat: Page):
+    chat.set_viewport_size({"width": 1024, "height": 768})
+    ask(chat, "What's the weather in SF?")
+    chat.wait_for_function(NUMBERS_WHILE_STREAMING, polling="raf", timeout=30_000)
+    during = chat.evaluate(PANEL_OVERFLOW)
+    wait_for_status(chat, "done")
+    after = chat.evaluate(PANEL_OVERFLOW)
+
+    assert during == {"past": [], "cut": []}
+    assert after == {"past": [], "cut": []}
+    numbers = tree_nodes(chat, kind="chat_model").first.get_by_test_id(testids.MODEL_NUMBERS)
+    expect(numbers).to_be_visible()
+    expect(numbers).to_contain_text(re.compile(r"TTFT \d+ ms · \d+ tok/s · \d+→\d+ tok"))
+
+
 def test_on_a_projector_the_panels_fold_and_the_question_box_gets_the_focus_back(chat: Page):
     chat.set_viewport_size({"width": 1024, "height": 768})
     composer = chat.get_by_test_id(testids.COMPOSER_INPUT)
