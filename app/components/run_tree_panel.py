@@ -108,7 +108,7 @@ def run_tree_panel() -> rx.Component:
             on_click=TreePanelState.select_tree_node(CLICKED_NODE),
         ),
         rx.box(replay_bar(), class_name="foldable", width="100%"),
-        rx.box(node_details(), class_name="foldable", width="100%"),
+        rx.box(node_details(), class_name="details-slot foldable", width="100%"),
         class_name="tree-panel",
         spacing="2",
     )

@@ -175,6 +175,19 @@ def test_on_a_projector_the_tree_panel_fits_and_shows_the_model_numbers_whole(ch
     expect(numbers).to_contain_text(re.compile(r"TTFT \d+ ms · \d+ tok/s · \d+→\d+ tok"))
 
 
+def test_on_a_projector_a_selected_nodes_details_leave_the_tree_in_view(chat: Page):
+    chat.set_viewport_size({"width": 1024, "height": 768})
+    ask(chat, "What's the weather in SF?")
+    wait_for_status(chat, "done")
+    tree_nodes(chat, kind="chat_model").first.locator(".node-row").first.click()
+    details = chat.get_by_test_id(testids.NODE_DETAILS)
+    expect(details).to_contain_text("Streamed text")
+
+    assert chat.get_by_test_id(testids.EVENT_TREE).bounding_box()["height"] > 150
+    tree_nodes(chat, kind="tool").locator(".node-row").first.click()  # still reachable
+    expect(details).to_contain_text("Tool call ID")
+
+
 def test_on_a_projector_the_panels_fold_and_the_question_box_gets_the_focus_back(chat: Page):
     chat.set_viewport_size({"width": 1024, "height": 768})
     composer = chat.get_by_test_id(testids.COMPOSER_INPUT)
