@@ -32,6 +32,19 @@ window.Markdown = (() => {
     }
   }
 
+  // A bare http(s) URL (GFM's autolinks): up to a space or `<`, less the punctuation that
+  // usually ends the sentence around it, and a `)` it did not open.
+  const BARE_URL = /^https?:\/\/[^\s<]/;
+  function bareUrl(src) {
+    let url = /^[^\s<]*/.exec(src)[0];
+    for (;;) {
+      const trimmed = url.replace(/[?!.,:;*_~'"]+$/, "");
+      const opened = trimmed.split("(").length, closed = trimmed.split(")").length;
+      url = trimmed.endsWith(")") && closed > opened ? trimmed.slice(0, -1) : trimmed;
+      if (url === trimmed) return url;
+    }
+  }
+
   // The destination of `[text](dest)` starting after "(": {end, url} or null if not closed.
   function linkDestination(src, from) {
     const m = /^[ \t]*(<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+"[^"\n]*")?[ \t]*\)/.exec(src.slice(from, from + MAX_OPEN));
@@ -53,6 +66,7 @@ window.Markdown = (() => {
       if (text) out.push(text);
       text = "";
     };
+    const prev = (at) => (at ? src[at - 1] : before);
     const wrap = (opener, node) => {
       flush();
       node.c = out.splice(opener.at + 1);
@@ -66,6 +80,11 @@ window.Markdown = (() => {
       if (c === "\\" && isPunct(src[i + 1])) {
         text += src[i + 1];
         i += 2;
+      } else if ((c === "\\" || / {2,}$/.test(text)) && src[i + (c === "\\" ? 1 : 0)] === "\n") {
+        text = text.replace(/ +$/, ""); // a hard line break: `\` or two spaces at a line's end
+        flush();
+        out.push({ t: "br" });
+        i += c === "\\" ? 2 : 1;
       } else if (c === "`") {
         let n = 1;
         while (src[i + n] === "`") n++;
@@ -87,13 +106,13 @@ window.Markdown = (() => {
       } else if (c === "*" || c === "_" || c === "~") {
         let n = 1;
         while (src[i + n] === c) n++;
-        const prev = i ? src[i - 1] : before;
+        const last = prev(i);
         const next = src[i + n];
         const raw = c.repeat(n);
-        const left = !isSpace(next) && (!isPunct(next) || isSpace(prev) || isPunct(prev));
-        const right = !isSpace(prev) && (!isPunct(prev) || isSpace(next) || isPunct(next));
+        const left = !isSpace(next) && (!isPunct(next) || isSpace(last) || isPunct(last));
+        const right = !isSpace(last) && (!isPunct(last) || isSpace(next) || isPunct(next));
         const usable = c === "~" ? n === 2 : n <= 3;
-        const canOpen = usable && next !== undefined && left && (c !== "_" || !right || isPunct(prev));
+        const canOpen = usable && next !== undefined && left && (c !== "_" || !right || isPunct(last));
         const canClose = usable && right && (c !== "_" || !left || isPunct(next));
         const opener = canClose && [...stack].reverse().find((s) => s.ch === c && s.n === n);
         if (opener) {
@@ -127,6 +146,11 @@ window.Markdown = (() => {
           text += "]";
           i += 1;
         }
+      } else if (c === "h" && (isSpace(prev(i)) || "*_~(".includes(prev(i))) && !stack.some((s) => s.ch === "[") && BARE_URL.test(src.slice(i, i + 9))) {
+        const url = bareUrl(src.slice(i, i + MAX_OPEN));
+        flush();
+        out.push({ t: "a", url, source: url, c: [url] });
+        i += url.length;
       } else if (c === "<") {
         const m = /^<((?:https?|mailto):[^\s<>]*)>/i.exec(src.slice(i, i + MAX_OPEN));
         if (m) {
@@ -140,7 +164,7 @@ window.Markdown = (() => {
       } else {
         text += c;
         i += 1;
-        if (isSpace(c) && stack.length === 0) {
+        if (isSpace(c) && stack.length === 0 && src[i] !== undefined && !isSpace(src[i])) {
           flush();
           safe = i;
         }
@@ -168,6 +192,10 @@ window.Markdown = (() => {
         continue;
       }
       let el;
+      if (node.t === "br") {
+        parent.appendChild(document.createElement("br"));
+        continue;
+      }
       if (node.t === "code") {
         el = document.createElement("code");
         el.textContent = node.v;
@@ -256,11 +284,12 @@ window.Markdown = (() => {
   const QUOTE = /^ {0,3}> ?/;
   const LIST = /^ {0,3}([-*+]|(\d{1,9})([.)]))( {1,4}|\t|$)/;
   const TABLE_ROW = /^ {0,3}\|/;
+  const TASK = /^\[([ xX])\](?:[ \t]+|$)/; // `- [x] done`: a list item's checkbox
   const DELIMITER_ROW = /^ {0,3}\|?(?:\s*:?-+:?\s*\|)+\s*(?::?-+:?\s*)?$/;
 
   function cells(line) {
     const body = line.trim().replace(/^\|/, "").replace(/(?<!\\)\|$/, "");
-    return body.split(/(?<!\\)\|/).map((cell) => cell.trim());
+    return body.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, "|"));
   }
 
   // One code block: its text grows line by line; the copy button copies what is there.
@@ -444,6 +473,7 @@ window.Markdown = (() => {
         return this.leaf.line(rest);
       }
       if (!complete && this.undecided(rest)) return null;
+      let task = null;
       const lazy = !all && this.leaf?.type === "para" && rest.trim();
       if (lazy && !this.blockStart(rest, this.containers[matched - 1])) return this.leaf.line(rest);
       this.closeContainers(matched);
@@ -461,11 +491,21 @@ window.Markdown = (() => {
           this.closeLeaf();
           this.openItem(item, rest);
           rest = rest.slice(item[0].length);
+          task = TASK.exec(rest);
           continue;
         }
         break;
       }
       if (this.top.type === "list") this.closeContainers(this.containers.length - 1);
+      if (task && this.top.type === "item" && rest.startsWith(task[0])) {
+        const box = el("input");
+        box.type = "checkbox";
+        box.disabled = true;
+        box.toggleAttribute("checked", task[1] !== " ");
+        this.top.el.classList.add("md-task");
+        this.top.el.append(box);
+        rest = rest.slice(task[0].length);
+      }
       return this.leafFor(rest, complete);
     }
 
@@ -475,7 +515,7 @@ window.Markdown = (() => {
       for (let m = QUOTE.exec(text) || LIST.exec(text); m && m[0]; m = QUOTE.exec(text) || LIST.exec(text)) {
         text = text.slice(m[0].length);
       }
-      return MARKER_ONLY.test(text) || FENCE.test(text) || TABLE_ROW.test(text);
+      return MARKER_ONLY.test(text) || FENCE.test(text) || TABLE_ROW.test(text) || /^\[[ xX]?\]?[ \t]*$/.test(text);
     }
 
     blockStart(rest, parent) {

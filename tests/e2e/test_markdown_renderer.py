@@ -180,3 +180,65 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
     assert text == '# say hi\ndef hi():\n    return "<img src=x onerror=alert(1)>"'  # copied as is
     assert md.locator("img").count() == 0
     assert rust == []  # a language it does not know stays plain
+
+
+# What models write beyond the demo's document: list items holding code blocks, task lists,
+# bare URLs, hard line breaks, an escaped pipe in a table's code.
+EVERYDAY = """1. **Install**
+
+   ```bash
+   pip install langgraph
+   ```
+
+2. Run it with `python main.py`.
+
+- [x] done item
+- [ ] open item
+
+Docs: https://docs.example.com/a_(b)_c, or (https://example.org/x).
+Line one ends with two spaces  
+line two ends with a backslash\\
+line three.
+
+| Option | Meaning |
+|---|---|
+| `a \\| b` | either |
+"""
+
+
+@pytest.mark.parametrize("longest", [1, 7, 60], ids=["chars", "words", "lines"])
+def test_everyday_markdown_streamed_in_pieces_ends_as_the_whole_text_does(md: Page, longest):
+    for seed in range(3):
+        whole, streamed = md.evaluate(RENDER_BOTH, [EVERYDAY, pieces_of(EVERYDAY, seed, longest)])
+        assert streamed == whole
+
+
+def test_task_lists_bare_urls_hard_breaks_and_escaped_pipes(md: Page):
+    md.evaluate(RENDER, EVERYDAY)
+    assert md.locator("ol > li pre code").first.inner_text() == "pip install langgraph"
+    boxes = md.locator("li.md-task > input[type=checkbox]")
+    assert boxes.evaluate_all("bs => bs.map(b => [b.disabled, b.checked])") == [
+        [True, True],
+        [True, False],
+    ]
+    assert md.locator("li.md-task p").all_inner_texts() == ["done item", "open item"]
+    hrefs = md.locator("p a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://docs.example.com/a_(b)_c", "https://example.org/x"]
+    assert md.locator("p br").count() == 2
+    assert (
+        "two spaces\nline two ends with a backslash\nline three."
+        in md.locator("p").last.inner_text()
+    )
+    assert md.locator("td code").inner_text() == "a | b"
+
+
+def test_a_bare_url_is_never_a_script_and_never_nested_in_a_link(md: Page):
+    md.evaluate(
+        RENDER,
+        "javascript:alert(1) and data:text/html,x stay text; [see https://a.example](https://b.example) "
+        'https://c.example/<img src=x onerror="window.__ran=1">',
+    )
+    hrefs = md.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://b.example/", "https://c.example/"]
+    assert md.locator("a a, img").count() == 0
+    assert md.evaluate("window.__ran") is None
