@@ -1,6 +1,7 @@
 // An exported recording's page: each run's conversation, tree, durations and details, and a
 // replay control. Every string is written with textContent: nothing from the recording
-// becomes markup, and the page makes no request.
+// becomes markup, and the page makes no request. Answers are markdown (window.Markdown, from
+// the app's assets/markdown.js), their links and images shown as text.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("recording").textContent);
@@ -16,6 +17,39 @@
     }
     for (const child of children) if (child) node.appendChild(child);
     return node;
+  }
+
+  // A live link or image in an answer becomes its text and address, as text.
+  function inert(node) {
+    for (const link of node.querySelectorAll("a")) {
+      const href = link.getAttribute("href");
+      const same = link.textContent === href || link.textContent + "/" === href;
+      link.replaceWith(link.textContent + (same ? "" : " (" + href + ")"));
+    }
+    for (const image of node.querySelectorAll("img"))
+      image.replaceWith("[" + (image.alt || "image") + "] (" + image.getAttribute("src") + ")");
+  }
+
+  // An answer's bubble, kept between renders: replay appends to it, going back redraws it.
+  // Only finished markdown is drawn (no preview of the open word), so `inert` never touches a
+  // node the renderer will take back; `complete` draws the rest.
+  function answerBubble(bubbles, id, text, complete) {
+    let bubble = bubbles.get(id);
+    if (!bubble || bubble.length > text.length || (bubble.ended && bubble.length < text.length)) {
+      const node = el("div", { class: "bubble markdown", "data-testid": "message", "data-role": "assistant", "data-run-id": id });
+      bubble = { node, renderer: window.Markdown.create(node), length: 0, ended: false };
+      bubbles.set(id, bubble);
+    }
+    if (bubble.length < text.length) {
+      bubble.renderer.append(text.slice(bubble.length));
+      bubble.length = text.length;
+    }
+    if (complete && !bubble.ended) {
+      bubble.renderer.end();
+      bubble.ended = true;
+    }
+    inert(bubble.node);
+    return bubble.node;
   }
 
   function seconds(s) {
@@ -39,10 +73,10 @@
         nodes[id].status = step[3];
       }
     }
-    return { nodes, order, now: position ? run.steps[position - 1][1] : 0 };
+    return { nodes, order, position, now: position ? run.steps[position - 1][1] : 0 };
   }
 
-  function conversation(run, state) {
+  function conversation(run, state, view) {
     const list = el("div", { class: "conversation" });
     if (run.question)
       list.appendChild(el("div", { class: "bubble", "data-testid": "message", "data-role": "user", text: run.question }));
@@ -50,7 +84,8 @@
       const info = run.nodes[id] || {};
       const live = state.nodes[id];
       if ((info.kind === "chat_model" || info.kind === "llm") && live.text) {
-        list.appendChild(el("div", { class: "bubble", "data-testid": "message", "data-role": "assistant", "data-run-id": id, text: live.text }));
+        const complete = live.end !== null || state.position >= run.steps.length;
+        list.appendChild(answerBubble(view.bubbles, id, live.text, complete));
       } else if (info.kind === "tool") {
         const text = info.name + " " + info.args + (live.end !== null ? "\n→ " + info.output : "");
         list.appendChild(el("div", { class: "bubble", "data-testid": "message", "data-role": "tool", "data-run-id": id, text }));
@@ -97,7 +132,7 @@
   function runView(run, index) {
     const section = el("section", { class: "run", "data-run-id": run.run_id });
     const total = run.steps.length;
-    const view = { position: total, selected: "", playing: null };
+    const view = { position: total, selected: "", playing: null, bubbles: new Map() };
     const play = el("button", { type: "button", "data-testid": "replay-button", text: "▶ Replay" });
     const speed = el("select", { "data-testid": "replay-speed" }, el("option", { value: "1", text: "1×" }), el("option", { value: "5", text: "5×" }), el("option", { value: "max", text: "As fast as possible" }));
     const step = el("button", { type: "button", "data-testid": "replay-step", text: "Step ▸" });
@@ -115,7 +150,7 @@
       const state = stateAt(run, view.position);
       slider.value = String(view.position);
       where.textContent = view.position + " / " + total + " events";
-      chat.replaceChildren(conversation(run, state));
+      chat.replaceChildren(conversation(run, state, view));
       side.replaceChildren(tree(run, state, view));
     };
     function stop() {

@@ -3,7 +3,9 @@ details and its own replay control, opening from disk with no network (no Reflex
 
 The page is inert: the recording goes in as JSON data (``<`` escaped, so it cannot close its
 script tag), the page's own script writes every string with ``textContent``, and a Content
-Security Policy forbids any request. Model output never becomes markup or a link.
+Security Policy forbids any request. Answers are markdown, drawn by the app's own renderer
+(``assets/markdown.js``, which builds elements and text nodes only), with links and images
+shown as their text and address: model output never becomes a link or a request.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from app.transcript import ChatMessage, run_messages
 from app.vocabulary import MODEL_KINDS
 
 PAGE_SCRIPT = (Path(__file__).parent / "export_page.js").read_text()
+MARKDOWN_SCRIPT = (Path(__file__).parents[2] / "assets" / "markdown.js").read_text()
 PAGE_STYLE = (Path(__file__).parent / "export_page.css").read_text()
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -42,6 +45,7 @@ def render_html(recordings: Sequence[Recording], title: str, secrets: Sequence[s
 <noscript>This recording needs JavaScript to show its runs.</noscript>
 <div id="app"></div>
 <script type="application/json" id="recording">{payload}</script>
+<script>{MARKDOWN_SCRIPT}</script>
 <script>{PAGE_SCRIPT}</script>
 </body>
 </html>

@@ -117,7 +117,10 @@ def test_the_exported_page_opens_from_disk_with_no_network(
     chat: Page, browser: Browser, tmp_path: Path
 ):
     hostile = '<img src=x onerror="window.__pwned=1"> [link](javascript:alert(1))'
-    ask(chat, f"repeat: {hostile}")
+    ask(
+        chat,
+        f"repeat: {hostile} **bold** [site](https://example.com) ![pic](https://example.com/p.png)",
+    )
     wait_for_status(chat, "done")
     finish_weather_run(chat)
     page_file = download(chat, testids.EXPORT_THREAD_HTML, tmp_path)
@@ -136,8 +139,13 @@ def test_the_exported_page_opens_from_disk_with_no_network(
 
     offline.route("**/*", only_the_file)
     offline.goto(page_file.as_uri())
-    expect(messages(offline, "user")).to_have_text([f"repeat: {hostile}", WEATHER])
-    expect(messages(offline, "assistant").first).to_have_text(hostile)
+    expect(messages(offline, "user").last).to_have_text(WEATHER)
+    answer = messages(offline, "assistant").first
+    # markdown, as in the app, but links and images are their text and address
+    expect(answer).to_have_text(
+        f"{hostile} bold site (https://example.com/) [pic] (https://example.com/p.png)"
+    )
+    expect(answer.locator("strong")).to_have_text("bold")
     expect(offline.locator("img, a")).to_have_count(0)
     expect(tree_nodes(offline, kind="tool", status="done")).to_have_count(1)
     tree_nodes(offline, kind="tool").locator(".row").click()
