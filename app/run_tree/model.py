@@ -60,7 +60,8 @@ class RunNode:
     chunk_count: int = 0  # every stream chunk, empty and tool-call ones included
     answer_tokens: int = 0  # chunks that carried answer text
     thinking_tokens: int = 0  # chunks that carried thinking (signatures are neither)
-    first_token_at: float | None = None  # a model run's first streamed text or thinking
+    tool_call_tokens: int = 0  # chunks that carried a tool call's name or arguments
+    first_token_at: float | None = None  # a model run's first streamed token of any of those
     last_token_at: float | None = None
     usage: dict[str, int] = field(default_factory=dict)  # a model's `usage_metadata` tokens
     revision: int = 0  # the tree's revision when this node last changed (see RunTree.revision)
@@ -108,16 +109,17 @@ class RunNode:
 
     @property
     def time_to_first_token(self) -> float | None:
-        """Seconds from the model run's start to its first streamed text, if any."""
+        """Seconds from the model run's start to its first streamed token (text, thinking or a
+        tool call: a model that only calls a tool has a first token too), if any."""
         if self.first_token_at is None:
             return None
         return max(self.first_token_at - self.started_at, 0.0)
 
     @property
     def tokens_per_second(self) -> float | None:
-        """Text chunks (answer and thinking) per second from the first to the latest (None
-        before two)."""
-        tokens = self.answer_tokens + self.thinking_tokens
+        """Streamed tokens (answer, thinking and tool-call chunks) per second from the first to
+        the latest (None before two)."""
+        tokens = self.answer_tokens + self.thinking_tokens + self.tool_call_tokens
         if self.first_token_at is None or self.last_token_at is None:
             return None
         span = self.last_token_at - self.first_token_at
@@ -134,15 +136,18 @@ class RunNode:
         if thinking:
             self._thinking_parts.append(thinking)
             self.thinking_tokens += 1
-        if text or thinking:
+        fragments = chunk.get("tool_call_chunks") if isinstance(chunk, dict) else None
+        calls = [f for f in fragments if isinstance(f, dict)] if isinstance(fragments, list) else []
+        for fragment in calls:
+            self._add_tool_call_fragment(fragment)
+        calling = any(fragment.get("name") or fragment.get("args") for fragment in calls)
+        if calling:
+            self.tool_call_tokens += 1
+        if text or thinking or calling:
             if self.first_token_at is None:
                 self.first_token_at = at
             self.last_token_at = at
         self.add_usage(chunk)
-        if isinstance(chunk, dict) and isinstance(chunk.get("tool_call_chunks"), list):
-            for fragment in chunk["tool_call_chunks"]:
-                if isinstance(fragment, dict):
-                    self._add_tool_call_fragment(fragment)
 
     def add_usage(self, message: Any) -> None:
         """Take a message's ``usage_metadata`` token counts (a chunk's, or the final output's)."""

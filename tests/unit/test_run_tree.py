@@ -641,3 +641,39 @@ def test_repeated_runs_in_one_thread_are_separate_trees():
     assert first.get("run-2") is None
     assert second.get("run-1") is None
     assert second.status == "running"
+
+
+# -- a model's live numbers ---------------------------------------------------------------------
+
+
+def model_start(run_id="m1"):
+    return frame("on_chat_model_start", run_id, [ROOT], name="Model")
+
+
+def test_time_to_first_token_and_speed_count_from_the_first_streamed_text():
+    tree = RunTree()
+    tree.apply(model_start(), 100.0)
+    tree.apply(model_stream("m1", [ROOT], {"content": ""}), 100.1)  # an empty opening chunk
+    for i, at in enumerate((100.25, 100.35, 100.45)):
+        tree.apply(model_stream("m1", [ROOT], {"content": f"w{i} "}), at)
+    model = tree.get("m1")
+    assert model.time_to_first_token == pytest.approx(0.25)
+    assert model.tokens_per_second == pytest.approx(10.0)  # 2 more tokens in 0.2 s
+
+
+def test_a_model_that_only_calls_a_tool_has_a_first_token_and_a_speed():
+    tree = RunTree()
+    tree.apply(model_start(), 100.0)
+    pieces = [{"name": "get_weather", "args": "", "id": "call_1", "index": 0}]
+    pieces += [{"args": piece, "index": 0} for piece in ('{"city"', ': "SF"', "}")]
+    for i, piece in enumerate(pieces):
+        chunk = {"content": "", "tool_call_chunks": [piece]}
+        tree.apply(model_stream("m1", [ROOT], chunk), 100.2 + i * 0.1)
+    tree.apply(model_stream("m1", [ROOT], {"content": "", "tool_call_chunks": []}), 101.0)
+    model = tree.get("m1")
+    assert model.time_to_first_token == pytest.approx(0.2)
+    assert model.tokens_per_second == pytest.approx(10.0)  # 4 chunks over 0.3 s
+    assert model.answer_tokens == 0
+    assert model.tool_call_chunks == [
+        {"index": 0, "id": "call_1", "name": "get_weather", "args": '{"city": "SF"}'}
+    ]
