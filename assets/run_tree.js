@@ -47,7 +47,7 @@ window.runTree = (() => {
     if (row.thinking_tokens > 0) parts.push(`${row.thinking_tokens} think`);
     if (row.input_tokens >= 0 || row.output_tokens >= 0) parts.push(`${Math.max(row.input_tokens, 0)}→${Math.max(row.output_tokens, 0)} tok`);
     else if (row.answer_tokens > 0) parts.push(`${row.answer_tokens} tok`);
-    return parts.join(" · ");
+    return parts.map((part) => part.replaceAll(" ", "\u00a0")).join(" · "); // breaks between figures only
   }
 
   // A node's elements, built once and cloned for each run (a fan-out adds hundreds at once).
