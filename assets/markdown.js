@@ -13,6 +13,7 @@ window.Markdown = (() => {
   const MAX_OPEN = 2000; // an inline construct open for this many characters is plain text
   const PUNCT = /[!-/:-@[-`{-~\p{P}\p{S}]/u;
   const SPACE = /\s/;
+  const PLAIN = /[^\s\\`*_~[\]!<h]*/y; // characters that open or close nothing
   const MARKER_ONLY = /^[\s>*+\-#`~|_=\d.):]*$/; // could still become any kind of line
   const LINK_SCHEMES = new Set(["http:", "https:", "mailto:"]);
   const IMAGE_SCHEMES = new Set(["http:", "https:"]);
@@ -80,7 +81,7 @@ window.Markdown = (() => {
       if (c === "\\" && isPunct(src[i + 1])) {
         text += src[i + 1];
         i += 2;
-      } else if ((c === "\\" || / {2,}$/.test(text)) && src[i + (c === "\\" ? 1 : 0)] === "\n") {
+      } else if (src[i + (c === "\\" ? 1 : 0)] === "\n" && (c === "\\" || / {2,}$/.test(text))) {
         text = text.replace(/ +$/, ""); // a hard line break: `\` or two spaces at a line's end
         flush();
         out.push({ t: "br" });
@@ -161,13 +162,20 @@ window.Markdown = (() => {
           text += c;
           i += 1;
         }
-      } else {
+      } else if (isSpace(c)) {
         text += c;
         i += 1;
-        if (isSpace(c) && stack.length === 0 && src[i] !== undefined && !isSpace(src[i])) {
+        if (stack.length === 0 && src[i] !== undefined && !isSpace(src[i])) {
           flush();
           safe = i;
         }
+      } else {
+        // A run of characters that start nothing, taken at once: text without spaces (Chinese,
+        // Japanese, a long hash) grew one character at a time, which was quadratic.
+        PLAIN.lastIndex = i + 1;
+        const end = PLAIN.test(src) ? PLAIN.lastIndex : i + 1;
+        text += src.slice(i, end);
+        i = end;
       }
     }
     flush();

@@ -301,6 +301,34 @@ def stop_latency_ms(browser, app_url: str) -> float:
     return latency
 
 
+# Streams a paragraph without spaces (Chinese: its inline text is committed only at the end)
+# into the markdown renderer, one piece a frame; returns the slowest frame in ms.
+RENDERER_PROBE = """([frames, piece]) => {
+  const el = document.createElement("div");
+  document.body.replaceChildren(el);
+  const renderer = Markdown.create(el);
+  let worst = 0;
+  for (let i = 0; i < frames; i++) {
+    const start = performance.now();
+    renderer.append(piece);
+    renderer.paint();
+    worst = Math.max(worst, performance.now() - start);
+  }
+  renderer.end();
+  return worst;
+}"""
+RENDERER_FRAMES, RENDERER_PIECE = 2000, "天空是蓝色的因为**瑞利**散射"
+
+
+def renderer_worst_frame_ms(browser) -> float:
+    """The markdown renderer alone on a long paragraph without spaces: its slowest frame."""
+    page = browser.new_context().new_page()
+    page.add_script_tag(path=str(REPO_ROOT / "assets" / "markdown.js"))
+    worst = page.evaluate(RENDERER_PROBE, [RENDERER_FRAMES, RENDERER_PIECE])
+    page.context.close()
+    return worst
+
+
 def peak_rss_mb(root_pid: int) -> float:
     """The largest peak resident memory (VmHWM) among ``root_pid`` and its descendants."""
     children: dict[int, list[int]] = {}
@@ -363,6 +391,7 @@ def main() -> int:
                 spreads[FAN_OUT[0]] = f"{worst[0]}–{worst[-1]} ms (worst node lag)"
                 print(f"measured: {FAN_OUT[0]}", file=sys.stderr, flush=True)
             stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
+            renderer_ms = None if args.smoke else renderer_worst_frame_ms(browser)
             memory = peak_rss_mb(app.pid)
             stop_process_group(app)
             _weigh_recordings(archive_url, rows)
@@ -372,7 +401,7 @@ def main() -> int:
         stop_process_group(app)
         server.stop()
 
-    table = render_table(rows, fan_out, stop_ms, memory, unrecorded, spreads)
+    table = render_table(rows, fan_out, stop_ms, renderer_ms, memory, unrecorded, spreads)
     print(table)
     if args.update_readme:
         update_readme(table)
@@ -429,6 +458,7 @@ def render_table(
     rows,
     fan_out: FanOutResult | None,
     stop_ms: float | None,
+    renderer_ms: float | None,
     memory_mb: float,
     unrecorded,
     spreads: dict[str, str],
@@ -486,6 +516,14 @@ def render_table(
         + (
             f" Stop clicked 1 s into a 10,000-token stream: cancelled in {stop_ms:.0f} ms."
             if stop_ms
+            else ""
+        )
+        + (
+            f" Markdown renderer alone, a paragraph without spaces (Chinese) growing to "
+            f"{RENDERER_FRAMES * len(RENDERER_PIECE):,} characters, {len(RENDERER_PIECE)} a "
+            f"frame: slowest frame "
+            f"{_mark(renderer_ms, 16)}."
+            if renderer_ms is not None
             else ""
         ),
         (

@@ -242,3 +242,20 @@ def test_a_bare_url_is_never_a_script_and_never_nested_in_a_link(md: Page):
     assert hrefs == ["https://b.example/", "https://c.example/"]
     assert md.locator("a a, img").count() == 0
     assert md.evaluate("window.__ran") is None
+
+
+# Chinese has no spaces: the inline text is committed only at the paragraph's end (and
+# parsing it once took time growing with the square of its length).
+CHINESE = (
+    "天空之所以是蓝色的，是因为**瑞利散射**：短波长的蓝光被大气分子散射得更多。"
+    "参见`scatter()`函数。" * 40
+) + "\n\n第二段。"
+
+
+@pytest.mark.parametrize("longest", [1, 7, 60], ids=["chars", "words", "lines"])
+def test_text_without_spaces_streamed_in_pieces_ends_as_the_whole_text_does(md: Page, longest):
+    whole, streamed = md.evaluate(RENDER_BOTH, [CHINESE, pieces_of(CHINESE, 0, longest)])
+    assert streamed == whole
+    md.evaluate(RENDER, CHINESE)
+    assert md.locator("p").first.locator("strong").count() == 40
+    assert md.locator("p").first.locator("code").count() == 40
