@@ -55,13 +55,15 @@ window.Markdown = (() => {
   }
 
   // Parse inline markdown. Returns {nodes, safe}: nodes as plain objects, and the last offset
-  // after a space where nothing was open (everything before it is final). With `final`, open
+  // where nothing was open and no token could still grow (everything before it is final:
+  // after a space, or after a run of plain characters with the next one there). With `final`, open
   // constructs are plain text; without, they are drawn as if closed at the end.
   function parseInline(src, final, before) {
     const out = [];
     const stack = []; // open constructs; each one's marker is already in `out` as text
     let text = "";
     let safe = 0;
+    let angle = false; // a `<` since the last space
     let i = 0;
     const flush = () => {
       if (text) out.push(text);
@@ -161,21 +163,28 @@ window.Markdown = (() => {
         } else {
           text += c;
           i += 1;
+          angle = true; // may still close as an autolink: nothing is final before a space
         }
       } else if (isSpace(c)) {
         text += c;
         i += 1;
+        angle = false;
         if (stack.length === 0 && src[i] !== undefined && !isSpace(src[i])) {
           flush();
           safe = i;
         }
       } else {
-        // A run of characters that start nothing, taken at once: text without spaces (Chinese,
-        // Japanese, a long hash) grew one character at a time, which was quadratic.
+        // A run of characters that start nothing, taken at once. Where nothing is open and
+        // the next character is there, everything before it is final too: text without spaces
+        // (Chinese, Japanese) commits as it streams, not only at its paragraph's end.
         PLAIN.lastIndex = i + 1;
         const end = PLAIN.test(src) ? PLAIN.lastIndex : i + 1;
         text += src.slice(i, end);
         i = end;
+        if (stack.length === 0 && !angle && src[i] !== undefined) {
+          flush();
+          safe = i;
+        }
       }
     }
     flush();

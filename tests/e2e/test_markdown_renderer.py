@@ -259,3 +259,21 @@ def test_text_without_spaces_streamed_in_pieces_ends_as_the_whole_text_does(md: 
     md.evaluate(RENDER, CHINESE)
     assert md.locator("p").first.locator("strong").count() == 40
     assert md.locator("p").first.locator("code").count() == 40
+
+
+# Constructs that straddle the points where text without spaces is committed.
+WITHOUT_SPACES = (
+    "甲<https://a.example/x_y>乙<mailto:me@example.com>丙**粗体**丁*斜*戊`代码`己"
+    "[链接](https://b.example/p_q)庚~~删~~辛\\*星\\*壬![图](https://c.example/i.png)癸_下_"
+) * 30
+
+
+@pytest.mark.parametrize("longest", [1, 2, 3, 5, 8], ids=lambda n: f"pieces-of-{n}")
+def test_constructs_inside_text_without_spaces_survive_any_split(md: Page, longest: int):
+    for seed in range(4):
+        whole, streamed = md.evaluate(
+            RENDER_BOTH, [WITHOUT_SPACES, pieces_of(WITHOUT_SPACES, seed, longest)]
+        )
+        assert streamed == whole
+    md.evaluate(RENDER, WITHOUT_SPACES)
+    assert md.locator("p a").count() == 30 * 3 and md.locator("p img").count() == 30
