@@ -22,6 +22,7 @@ window.Markdown = (() => {
 
   const isSpace = (c) => c === undefined || SPACE.test(c);
   const isPunct = (c) => c !== undefined && PUNCT.test(c);
+  const isPlain = (c) => !/[\s\\`*_~[\]!<h]/.test(c);
 
   function safeUrl(url, schemes) {
     if (!/^[a-z]+:/i.test(url)) return null; // relative URLs point into the app: no
@@ -63,7 +64,7 @@ window.Markdown = (() => {
     const stack = []; // open constructs; each one's marker is already in `out` as text
     let text = "";
     let safe = 0;
-    let angle = false; // a `<` since the last space
+    let growing = false; // a `<` or a bare URL since the last space: either may still grow
     let i = 0;
     const flush = () => {
       if (text) out.push(text);
@@ -154,6 +155,7 @@ window.Markdown = (() => {
         flush();
         out.push({ t: "a", url, source: url, c: [url] });
         i += url.length;
+        growing = true;
       } else if (c === "<") {
         const m = /^<((?:https?|mailto):[^\s<>]*)>/i.exec(src.slice(i, i + MAX_OPEN));
         if (m) {
@@ -163,28 +165,28 @@ window.Markdown = (() => {
         } else {
           text += c;
           i += 1;
-          angle = true; // may still close as an autolink: nothing is final before a space
+          growing = true;
         }
       } else if (isSpace(c)) {
         text += c;
         i += 1;
-        angle = false;
+        growing = false;
         if (stack.length === 0 && src[i] !== undefined && !isSpace(src[i])) {
           flush();
           safe = i;
         }
       } else {
-        // A run of characters that start nothing, taken at once. Where nothing is open and
-        // the next character is there, everything before it is final too: text without spaces
-        // (Chinese, Japanese) commits as it streams, not only at its paragraph's end.
+        // A character that started nothing here, and the run of characters after it that start
+        // nothing, taken at once. Where nothing is open the run is final too, so text without
+        // spaces (Chinese, Japanese) commits as it streams, not only at its paragraph's end;
+        // but a run that reaches the end of what arrived led by `h`, `\\` or `!` may still
+        // become a URL, a line break or an image: only what is before it is final then.
+        const start = i;
         PLAIN.lastIndex = i + 1;
         const end = PLAIN.test(src) ? PLAIN.lastIndex : i + 1;
         text += src.slice(i, end);
         i = end;
-        if (stack.length === 0 && !angle && src[i] !== undefined) {
-          flush();
-          safe = i;
-        }
+        if (stack.length === 0 && !growing) safe = src[i] !== undefined || isPlain(c) ? i : start;
       }
     }
     flush();

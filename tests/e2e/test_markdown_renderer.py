@@ -277,3 +277,35 @@ def test_constructs_inside_text_without_spaces_survive_any_split(md: Page, longe
         assert streamed == whole
     md.evaluate(RENDER, WITHOUT_SPACES)
     assert md.locator("p a").count() == 30 * 3 and md.locator("p img").count() == 30
+
+
+# Random texts of tokens that straddle commit points (a seeded generator, so a failure repeats),
+# each rendered whole and streamed in random pieces of 1 to 6 characters; returns mismatches.
+RANDOM_SPLITS = """([seed, cases]) => {
+  let x = seed;
+  const rnd = (n) => { x = (x * 1103515245 + 12345) & 0x7fffffff; return x % n; };
+  const atoms = ["天", "空", "h", "https://", "a.b/", " https://x.y", "/p_q", ".", "。", "z", "<",
+    ">", "*", "**", "_", "~~", "`", "[", "]", "(", ")", "!", "\\\\", " ", "  ", "\\n", "a", ",",
+    "mailto:m@x.y", "x_y", "- ", "1. ", "# ", "> ", "|", "\\n\\n", "[ ] "];
+  const bad = [];
+  for (let k = 0; k < cases; k++) {
+    let text = "";
+    for (let n = 5 + rnd(40); n > 0; n--) text += atoms[rnd(atoms.length)];
+    const whole = document.createElement("div");
+    const once = Markdown.create(whole); once.append(text); once.end();
+    const streamed = document.createElement("div");
+    const renderer = Markdown.create(streamed);
+    for (let at = 0, m = 0; at < text.length; at += m) {
+      m = 1 + rnd(6);
+      renderer.append(text.slice(at, at + m)); renderer.paint();
+    }
+    renderer.end();
+    if (whole.innerHTML !== streamed.innerHTML) bad.push(text);
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_texts_streamed_in_random_pieces_end_as_the_whole_text_does(md: Page, seed):
+    assert md.evaluate(RANDOM_SPLITS, [seed, 3000]) == []
