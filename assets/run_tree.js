@@ -188,8 +188,8 @@ window.runTree = (() => {
     }
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     const parts = [formatDuration(elapsedNow()), plural(models, "model call"), plural(tools, "tool call")];
-    if (reported) parts.push(`${input + output} tokens (in ${input} · out ${output})`);
-    else if (streamed > 0) parts.push(`${streamed} tokens streamed`);
+    if (reported) parts.push(`${plural(input + output, "token")} (in ${input} · out ${output})`);
+    else if (streamed > 0) parts.push(`${plural(streamed, "token")} streamed`);
     return parts.join(" · ");
   }
 

@@ -62,7 +62,7 @@ NUMBERS_WHILE_STREAMING = """() => {
     .map(n => n.textContent);
   const totals = document.querySelector('[data-testid="run-totals"]').textContent;
   return status === "running" && numbers.some(n => /TTFT\\s\\d+\\sms · \\d+\\stok\\/s/.test(n))
-    && /\\d+ model calls? · \\d+ tool calls? · \\d+ tokens/.test(totals);
+    && /\\d+ model calls? · \\d+ tool calls? · \\d+ tokens?/.test(totals);
 }"""
 
 
