@@ -13,7 +13,11 @@ window.Markdown = (() => {
   const MAX_OPEN = 2000; // an inline construct open for this many characters is plain text
   const PUNCT = /[!-/:-@[-`{-~\p{P}\p{S}]/u;
   const SPACE = /\s/;
-  const PLAIN = /[^\s\\`*_~[\]!<h]*/y; // characters that open or close nothing
+  // The characters that may open or close something inline (`h`: a bare URL); every other
+  // character is plain text, and runs of them are taken at once.
+  const STARTERS = "\\s\\\\`*_~[\\]!<h";
+  const PLAIN = new RegExp(`[^${STARTERS}]*`, "y");
+  const STARTER = new RegExp(`[${STARTERS}]`);
   const MARKER_ONLY = /^[\s>*+\-#`~|_=\d.):]*$/; // could still become any kind of line
   const LINK_SCHEMES = new Set(["http:", "https:", "mailto:"]);
   const IMAGE_SCHEMES = new Set(["http:", "https:"]);
@@ -22,7 +26,7 @@ window.Markdown = (() => {
 
   const isSpace = (c) => c === undefined || SPACE.test(c);
   const isPunct = (c) => c !== undefined && PUNCT.test(c);
-  const isPlain = (c) => !/[\s\\`*_~[\]!<h]/.test(c);
+  const isPlain = (c) => !STARTER.test(c);
 
   function safeUrl(url, schemes) {
     if (!/^[a-z]+:/i.test(url)) return null; // relative URLs point into the app: no
