@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from demo_agent.model import markdown_document
 
@@ -36,6 +36,11 @@ def md(page: Page) -> Page:
     page.set_content("<body></body>")
     page.add_script_tag(path=str(SCRIPT))
     return page
+
+
+def hrefs(links: Locator) -> list[str]:
+    """The ``href`` of each link, as written (not resolved)."""
+    return links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
 def pieces_of(text: str, seed: int, longest: int) -> list[str]:
@@ -127,8 +132,7 @@ def test_http_https_and_mailto_links_are_live_and_open_safely(md: Page):
         "[a](https://example.com/x) [b](http://example.org) [c](mailto:me@example.com) "
         "<https://auto.example.com> ![pic](https://example.com/p.png)",
     )
-    hrefs = md.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == [
+    assert hrefs(md.locator("a")) == [
         "https://example.com/x",
         "http://example.org/",
         "mailto:me@example.com",
@@ -222,8 +226,7 @@ def test_task_lists_bare_urls_hard_breaks_and_escaped_pipes(md: Page):
         [True, False],
     ]
     assert md.locator("li.md-task p").all_inner_texts() == ["done item", "open item"]
-    hrefs = md.locator("p a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == ["https://docs.example.com/a_(b)_c", "https://example.org/x"]
+    assert hrefs(md.locator("p a")) == ["https://docs.example.com/a_(b)_c", "https://example.org/x"]
     assert md.locator("p br").count() == 2
     assert (
         "two spaces\nline two ends with a backslash\nline three."
@@ -238,8 +241,7 @@ def test_a_bare_url_is_never_a_script_and_never_nested_in_a_link(md: Page):
         "javascript:alert(1) and data:text/html,x stay text; [see https://a.example](https://b.example) "
         'https://c.example/<img src=x onerror="window.__ran=1">',
     )
-    hrefs = md.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == ["https://b.example/", "https://c.example/"]
+    assert hrefs(md.locator("a")) == ["https://b.example/", "https://c.example/"]
     assert md.locator("a a, img").count() == 0
     assert md.evaluate("window.__ran") is None
 
