@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from app.run_tree import RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
+from app.run_tree import RunNode, RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
 from app.transcript import ChatMessage, run_messages
 from app.vocabulary import CUSTOM_EVENT_KIND
 
@@ -189,17 +189,22 @@ def tree_delta(
     speeds) only when ``counters_due``, their row changed anyway, or a speed is first known.
 
     Only the nodes changed since the page's revision are drawn again, so a flush costs what
-    changed, not the tree's size. The whole tree is drawn for a page that has none or has
-    another tree of the run (a replay), after a new graph node name (routing functions
-    anywhere may turn out to be plumbing), and when a shown node became hidden plumbing (its
+    changed, not the tree's size. A new graph node name can make routing functions anywhere
+    plumbing: those are drawn again too. The whole tree is drawn for a page that has none or
+    has another tree of the run (a replay), and when a shown node became hidden plumbing (its
     children move)."""
-    nodes = tree.changed_since(shown.revision) if shown.tree_key == tree.key else []
+    same_tree = shown.tree_key == tree.key
+    nodes = tree.changed_since(shown.revision) if same_tree else []
+    if same_tree and tree.names_revision > shown.revision:
+        nodes += [
+            node
+            for node in tree.nodes
+            if node.revision <= shown.revision and _plumbing_changed(node, tree, shown)
+        ]
     hidden = hide_plumbing and any(
         node.run_id in shown.rows and is_plumbing(node, tree) for node in nodes
     )
-    whole = (
-        shown.reset or shown.tree_key != tree.key or tree.names_revision > shown.revision or hidden
-    )
+    whole = shown.reset or not same_tree or hidden
     if whole:
         rows = page_rows(tree, now, hide_plumbing)
     else:
@@ -243,6 +248,12 @@ def tree_delta(
     )
     page_has = ShownTree(sent, finished, reset=False, **drawn)
     return delta, page_has
+
+
+def _plumbing_changed(node: RunNode, tree: RunTree, shown: ShownTree) -> bool:
+    """Whether the page shows ``node`` with another plumbing flag than it has now."""
+    row = shown.rows.get(node.run_id)
+    return row is not None and row["is_plumbing"] != is_plumbing(node, tree)
 
 
 def _parents_first(rows: list[PageRow]) -> list[PageRow]:

@@ -13,6 +13,7 @@ from app.run_view import TextDelta, TreeDelta
 
 #: The question box's element id.
 COMPOSER_ID = "composer"
+_JSON = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps builds one per call
 
 
 def _code(function: str, *args: object) -> str:
@@ -26,7 +27,7 @@ def _literal(value: object) -> str:
         return "{" + ",".join(f"{key}:{_literal(item)}" for key, item in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_literal(item) for item in value) + "]"
-    return json.dumps(value, separators=(",", ":"))
+    return _JSON.encode(value)
 
 
 def _call(function: str, *args: object) -> EventSpec:

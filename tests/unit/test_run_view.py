@@ -211,6 +211,25 @@ def test_a_flush_draws_only_the_nodes_that_changed():
     assert [row["run_id"] for row in delta.rows] == [events[cut]["run_id"]]
 
 
+def test_a_routing_function_turns_into_plumbing_when_the_node_it_named_starts():
+    """``should_continue`` returned "tool" before a node of that name ran: once the tool node
+    starts, the routing function is plumbing, though it did not change itself."""
+    events = recorded_events("weather")
+    cut = next(i for i, e in enumerate(events) if e["name"] == "tool")
+    tree = tree_after(events[:cut])
+    _, shown = tree_delta(tree, ShownTree(), 10.0, False, True)
+    routing = next(n for n in tree.nodes if n.name == "should_continue")
+    assert shown.rows[routing.run_id]["is_plumbing"] is False
+
+    tree.apply(events[cut], 11.0)
+    delta, shown = tree_delta(tree, shown, 11.0, False, True)
+
+    assert {(row["run_id"], row.get("is_plumbing")) for row in delta.rows} == {
+        (events[cut]["run_id"], None),  # new, not plumbing: left out as the default
+        (routing.run_id, True),
+    }
+
+
 def test_a_parent_that_arrives_after_its_child_takes_it_in():
     child = {
         "event": "on_chain_start",
