@@ -46,8 +46,6 @@ PAGE_DEFAULTS: dict[str, Any] = {
     "output_tokens": -1,
 }
 #: Row fields that change with every token: sent only when the panel's tick is due.
-COUNTERS = frozenset({"answer_tokens", "thinking_tokens", "tokens_per_s"})
-
 #: One tree row as the page's script gets it: TreeRow's fields but the ones it computes.
 PageRow = dict[str, Any]
 
@@ -72,16 +70,16 @@ ShownText = dict[tuple[str, str], tuple[int, bool]]
 @dataclass
 class ShownTree:
     """The tree as the page has it: its rows by run id, whether it knows the run ended, the
-    tree (``tree_key``) and revision it was drawn from, and the rows whose token
-    counts wait for the tick (``held``). A fresh one makes the next delta a whole tree
-    (``reset``)."""
+    tree (``tree_key``) and revision it was drawn from, and the revision of the token counts
+    it has (``counted_revision``: they go at the tick's pace). A fresh one makes the next
+    delta a whole tree (``reset``)."""
 
     rows: dict[str, PageRow] = field(default_factory=dict)
     finished: bool = False
     reset: bool = True
     tree_key: str = ""
     revision: int = 0
-    held: frozenset[str] = frozenset()
+    counted_revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -185,8 +183,8 @@ def _page_row(row: TreeRow) -> PageRow:
 def tree_delta(
     tree: RunTree, shown: ShownTree, now: float, hide_plumbing: bool, counters_due: bool
 ) -> tuple[TreeDelta | None, ShownTree]:
-    """What the page lacks of ``tree`` when it has ``shown``; counters (token counts and
-    speeds) only when ``counters_due``, their row changed anyway, or a speed is first known.
+    """What the page lacks of ``tree`` when it has ``shown``; a model run whose chunks only
+    added tokens (``RunTree.counted_since``) only when ``counters_due``.
 
     Only the nodes changed since the page's revision are drawn again, so a flush costs what
     changed, not the tree's size. A new graph node name can make routing functions anywhere
@@ -208,10 +206,11 @@ def tree_delta(
     if whole:
         rows = page_rows(tree, now, hide_plumbing)
     else:
-        held = [tree.get(run_id) for run_id in shown.held]
-        nodes += [node for node in held if node is not None and node.revision <= shown.revision]
+        if counters_due:
+            counted = tree.counted_since(shown.counted_revision)
+            nodes += [node for node in counted if node.revision <= shown.revision]
         rows = [_page_row(row) for row in node_rows(nodes, tree, now, hide_plumbing)]
-    sent, changed, waiting = ({} if shown.reset else dict(shown.rows)), [], set()
+    sent, changed = ({} if shown.reset else dict(shown.rows)), []
     for row in _parents_first(rows):
         before = sent.get(row["run_id"])
         if before is None:  # new: its fields but those the page reads as their defaults
@@ -221,12 +220,9 @@ def tree_delta(
             sent[row["run_id"]] = row
             continue
         diff = {k: v for k, v in row.items() if before.get(k) != v}
-        first_speed = before["tokens_per_s"] < 0 <= row["tokens_per_s"]
-        if diff and (counters_due or first_speed or not diff.keys() <= COUNTERS):
+        if diff:
             changed.append({"run_id": row["run_id"], **diff})
             sent[row["run_id"]] = row
-        elif diff:
-            waiting.add(row["run_id"])
     removed = []
     if whole:
         ids = {row["run_id"] for row in rows}
@@ -234,7 +230,8 @@ def tree_delta(
         for run_id in removed:
             del sent[run_id]
     finished = tree.is_finished
-    drawn = {"tree_key": tree.key, "revision": tree.revision, "held": frozenset(waiting)}
+    counted = tree.revision if whole or counters_due else shown.counted_revision
+    drawn = {"tree_key": tree.key, "revision": tree.revision, "counted_revision": counted}
     if not (changed or removed or shown.reset or finished != shown.finished):
         return None, dataclasses.replace(shown, **drawn)
     started = tree.started_at if tree.started_at is not None else now

@@ -65,6 +65,7 @@ class RunNode:
     last_token_at: float | None = None
     usage: dict[str, int] = field(default_factory=dict)  # a model's `usage_metadata` tokens
     revision: int = 0  # the tree's revision when this node last changed (see RunTree.revision)
+    counted_revision: int = 0  # ... when a chunk last changed only its token counts and speed
     _text_parts: list[str] = field(default_factory=list, repr=False)
     _thinking_parts: list[str] = field(default_factory=list, repr=False)
     _tool_calls: dict[Any, dict[str, Any]] = field(default_factory=dict, repr=False)
@@ -125,9 +126,11 @@ class RunNode:
         span = self.last_token_at - self.first_token_at
         return (tokens - 1) / span if span > 0 and tokens > 1 else None
 
-    def add_chunk(self, chunk: Any, at: float = 0.0) -> None:
+    def add_chunk(self, chunk: Any, at: float = 0.0) -> bool:
         """Fold one model stream chunk (message chunk dict, or plain text) received at ``at``
-        into this run."""
+        into this run. Returns whether it changed more than the token counts and speed: the
+        first token, the first speed (the second token), or the token usage."""
+        had_token, had_speed = self.first_token_at is not None, self.tokens_per_second is not None
         self.chunk_count += 1
         text, thinking = content_text(chunk), thinking_text(chunk)
         if text:
@@ -147,17 +150,23 @@ class RunNode:
             if self.first_token_at is None:
                 self.first_token_at = at
             self.last_token_at = at
-        self.add_usage(chunk)
+        new_usage = self.add_usage(chunk)
+        speed_known = self.tokens_per_second is not None
+        first_token = not had_token and self.first_token_at is not None
+        return new_usage or first_token or not had_speed and speed_known
 
-    def add_usage(self, message: Any) -> None:
-        """Take a message's ``usage_metadata`` token counts (a chunk's, or the final output's)."""
+    def add_usage(self, message: Any) -> bool:
+        """Take a message's ``usage_metadata`` token counts (a chunk's, or the final output's);
+        returns whether they changed."""
         usage = message.get("usage_metadata") if isinstance(message, dict) else None
         if not isinstance(usage, dict):
-            return
+            return False
+        before = dict(self.usage)
         for key in ("input_tokens", "output_tokens", "total_tokens"):
             value = usage.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 self.usage[key] = value
+        return self.usage != before
 
     def _add_tool_call_fragment(self, fragment: dict[str, Any]) -> None:
         index = fragment.get("index")
@@ -204,7 +213,8 @@ class RunTree:
         self._graph_node_names: set[str] = set()
         self._custom_events = 0
         #: Counts changes: a node changed since revision R has ``node.revision > R``, so a view
-        #: can redraw only what changed since it last looked (``changed_since``). Revisions
+        #: can redraw only what changed since it last looked (``changed_since``); a chunk that
+        #: only adds a token stamps ``node.counted_revision`` instead (``counted_since``). Revisions
         #: are this tree's own: ``key`` tells it from another tree of the same run (a replay).
         self.revision = 0
         self.key = uuid.uuid4().hex
@@ -257,10 +267,18 @@ class RunTree:
         return [self._nodes[child_id] for child_id in self._children.get(run_id, [])]
 
     def changed_since(self, revision: int) -> list[RunNode]:
-        """The nodes changed after ``revision``, in the order first seen."""
+        """The nodes changed after ``revision``, in the order first seen; a model run whose
+        chunks only added tokens since is not among them (see ``counted_since``)."""
         if revision >= self.revision:
             return []
         return [node for node in self._nodes.values() if node.revision > revision]
+
+    def counted_since(self, revision: int) -> list[RunNode]:
+        """The model runs whose chunks changed only their token counts and speed after
+        ``revision``, in the order first seen: a view can show those at a slower pace."""
+        if revision >= self.revision:
+            return []
+        return [node for node in self._nodes.values() if node.counted_revision > revision]
 
     def model_runs(self) -> list[RunNode]:
         """Chat model and LLM runs, in start order (one assistant bubble each)."""
@@ -300,6 +318,7 @@ class RunTree:
             data = {}
 
         node = self._nodes.get(run_id)
+        known = node is not None
         if node is None:
             node = RunNode(run_id=run_id, started_at=received_at, last_seen_at=received_at)
             self._nodes[run_id] = node
@@ -307,6 +326,7 @@ class RunTree:
             self._touch_subtree(self._children.get(run_id, []))  # children that came first
         elif phase == "start":
             self._describe(node, event, kind)
+        parent_id = node.parent_id
         if node.parent_id is None and not node.is_root:
             self._place(node, event.get("parent_ids"))
         node.last_seen_at = max(node.last_seen_at, received_at)
@@ -316,7 +336,11 @@ class RunTree:
                 node.inputs = data["input"]
         elif phase == "stream":
             if node.kind in MODEL_KINDS:
-                node.add_chunk(data.get("chunk"), received_at)
+                shows_more = node.add_chunk(data.get("chunk"), received_at)
+                if known and not shows_more and node.parent_id == parent_id:
+                    self.revision += 1
+                    node.counted_revision = self.revision
+                    return node
         elif phase == "end":
             node.outputs = data.get("output")
             if node.kind in MODEL_KINDS:

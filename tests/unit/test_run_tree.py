@@ -677,3 +677,28 @@ def test_a_model_that_only_calls_a_tool_has_a_first_token_and_a_speed():
     assert model.tool_call_chunks == [
         {"index": 0, "id": "call_1", "name": "get_weather", "args": '{"city": "SF"}'}
     ]
+
+
+def test_a_chunk_that_only_adds_a_token_is_counted_not_changed():
+    """A view redraws changed nodes at once and counted ones at its own pace: a model's
+    first token, its first speed and its usage change the node, later tokens only count."""
+    parents = (ROOT, "node")
+    tree = feed(
+        RunTree(),
+        frame("on_chain_start", ROOT, name="graph"),
+        frame("on_chat_model_start", "model", parents, name="Model"),
+    )
+
+    def after(chunk: dict) -> tuple[list[str], list[str]]:
+        revision = tree.revision
+        tree.apply(model_stream("model", parents, chunk), 100.0 + tree.revision)
+        changed = [node.run_id for node in tree.changed_since(revision)]
+        counted = [node.run_id for node in tree.counted_since(revision)]
+        return changed, counted
+
+    assert after({"content": "It"}) == (["model"], [])  # the first token
+    assert after({"content": " is"}) == (["model"], [])  # a speed
+    assert after({"content": " sunny"}) == ([], ["model"])
+    assert after({"content": "", "usage_metadata": {"input_tokens": 9}}) == (["model"], [])
+    assert after({"content": "."}) == ([], ["model"])
+    assert tree.get("model").answer_tokens == 4

@@ -115,16 +115,23 @@ def test_the_first_tree_delta_is_the_whole_tree_and_later_ones_only_what_changed
 def test_token_counts_wait_for_the_tick_but_a_first_speed_does_not():
     events = recorded_events("weather")
     cut = first_text_index(events, 1)
-    _, shown = tree_delta(tree_after(events[: cut + 1]), ShownTree(), 10.0, False, True)
+    tree = tree_after(events[: cut + 1])  # the model's first token
+    _, shown = tree_delta(tree, ShownTree(), 10.0, False, True)
 
-    speed_known = tree_after(events[: cut + 3])
-    first, shown = tree_delta(speed_known, shown, 10.1, False, False)
+    def stream(start: int, stop: int) -> None:
+        for index in range(start, stop):
+            assert events[index]["event"] == "on_chat_model_stream"
+            tree.apply(events[index], float(index))
+
+    stream(cut + 1, cut + 3)  # the second token makes a speed
+    first, shown = tree_delta(tree, shown, 10.1, False, False)
     assert [set(row) - {"run_id"} for row in first.rows] == [{"answer_tokens", "tokens_per_s"}]
 
-    more_tokens = tree_after(events[: cut + 5])
-    assert tree_delta(more_tokens, shown, 10.2, False, False)[0] is None
-    due, _ = tree_delta(more_tokens, shown, 10.6, False, True)
-    assert [set(row) - {"run_id"} for row in due.rows] == [{"answer_tokens"}]  # same speed
+    stream(cut + 3, cut + 5)
+    assert tree_delta(tree, shown, 10.2, False, False)[0] is None
+    due, shown = tree_delta(tree, shown, 10.6, False, True)
+    assert due.rows == [{"run_id": events[cut]["run_id"], "answer_tokens": 5}]  # same speed
+    assert tree_delta(tree, shown, 11.1, False, True)[0] is None
 
 
 def test_the_page_tree_is_left_alone_while_the_panel_shows_another_run():
