@@ -196,13 +196,14 @@ def _ms(seconds: float) -> int:
 
 def row_summary(node: RunNode) -> str:
     """A short line beside a node's name: a custom event's payload, or what tells `Send`
-    branches of one node apart (their input)."""
+    branches of one node apart (the input of the branch's graph-node run; the runs inside it
+    carry the same trigger in their metadata, but their input would only repeat it)."""
     if node.kind == CUSTOM_EVENT_KIND:
         return _short(node.outputs)
     triggers = node.metadata.get("langgraph_triggers")
     if not isinstance(triggers, list) or SEND_TRIGGER not in triggers or node.inputs is None:
         return ""
-    return _short(node.inputs)
+    return _short(node.inputs) if _is_graph_node(node) else ""
 
 
 def _short(value: Any) -> str:

@@ -324,3 +324,24 @@ def test_a_huge_payload_is_cut_with_a_note():
 
 def test_a_payload_that_is_not_json_is_shown_as_text():
     assert format_payload({"when": object}) == '{\n  "when": "<class \'object\'>"\n}'
+
+
+def test_a_send_branch_shows_its_input_and_the_model_inside_it_does_not():
+    """Runs inside a `Send` branch inherit its trigger: only the branch says what it got."""
+    sent = {
+        "langgraph_node": "branch",
+        "langgraph_step": 2,
+        "langgraph_triggers": ["__pregel_push"],
+    }
+    branch = [ROOT, "branch-1"]
+    frames = [
+        frame("on_chain_start", ROOT, [], name="fanout"),
+        frame("on_chain_start", "branch-1", [ROOT], "branch", {"input": {"index": 1}}, sent),
+        frame("on_chat_model_start", "m1", branch, "Model", {"input": {"messages": [[]]}}, sent),
+    ]
+    tree = RunTree()
+    for at, f in enumerate(frames):
+        tree.apply(f, float(at))
+
+    summaries = {row.name: row.summary for row in flatten_rows(build_rows(tree, 10.0))}
+    assert summaries == {"fanout": "", "branch": "index: 1", "Model": ""}
