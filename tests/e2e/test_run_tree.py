@@ -166,3 +166,29 @@ def test_a_fan_out_drawn_change_by_change_is_the_tree_a_fresh_page_draws_whole(c
     chat.reload()
     expect(tree_nodes(chat)).to_have_count(len(live))
     assert tree_nodes(chat).evaluate_all(DRAWN_TREE) == live
+
+
+# Per node: its name, its summary's text, whether the summary is cut, and the room between
+# the summary and the step label after it.
+SUMMARIES = """nodes => nodes.map(n => {
+  const line = n.querySelector(".node-row");
+  const summary = line.querySelector(".node-summary");
+  const step = line.querySelector(".node-step");
+  const gap = step.getBoundingClientRect().left - summary.getBoundingClientRect().right;
+  return [n.dataset.name, summary.textContent, summary.scrollWidth > summary.clientWidth, gap];
+})"""
+
+
+def test_a_send_branch_says_what_it_got_beside_its_name_and_its_model_does_not(chat: Page):
+    """Each branch of a fan-out shows its input whole when the panel has room, with the
+    step label right after it; the model inside a branch repeats none of it."""
+    chat.set_viewport_size({"width": 1600, "height": 900})
+    pick_graph(chat, "fanout")
+    ask(chat, "fan out 3")
+    wait_for_status(chat, "done")
+
+    rows = tree_nodes(chat).evaluate_all(SUMMARIES)
+    branches = [row for row in rows if row[0] == "branch"]
+    assert [row[1] for row in branches] == [f'{{"index": {i}, "messages": []}}' for i in (1, 2, 3)]
+    assert all(not cut and 0 <= gap <= 8 for _, _, cut, gap in branches)
+    assert {row[1] for row in rows if row[0] == "DemoChatModel"} == {""}
