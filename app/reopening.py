@@ -92,7 +92,7 @@ def _resume(run: Run) -> Any:
 
 def _form_question(run: Run) -> list[ChatMessage]:
     """The chat's line for ``run``'s input, when it went to a graph without chat messages."""
-    input = (run.get("kwargs") or {}).get("input")
-    if isinstance(input, dict) and "messages" not in input:
-        return [ChatMessage("user", input_question(input))]
+    run_input = (run.get("kwargs") or {}).get("input")
+    if isinstance(run_input, dict) and "messages" not in run_input:
+        return [ChatMessage("user", input_question(run_input))]
     return []
