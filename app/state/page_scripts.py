@@ -4,30 +4,18 @@ Everything goes as JSON data, never as markup."""
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 from reflex.event import EventSpec
 
+from app.js_literal import js_literal
 from app.run_view import TextDelta, TreeDelta
 
 #: The question box's element id.
 COMPOSER_ID = "composer"
-_JSON = json.JSONEncoder(separators=(",", ":"))  # one encoder: json.dumps builds one per call
 
 
 def _code(function: str, *args: object) -> str:
-    return f"{function}({','.join(_literal(arg) for arg in args)})"
-
-
-def _literal(value: object) -> str:
-    """``value`` as a JavaScript literal: compact JSON, but object keys (field names, never
-    model output) unquoted, which saves bytes on every message."""
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{key}:{_literal(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_literal(item) for item in value) + "]"
-    return _JSON.encode(value)
+    return f"{function}({','.join(js_literal(arg) for arg in args)})"
 
 
 def _call(function: str, *args: object) -> EventSpec:
