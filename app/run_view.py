@@ -45,7 +45,6 @@ PAGE_DEFAULTS: dict[str, Any] = {
     "input_tokens": -1,
     "output_tokens": -1,
 }
-#: Row fields that change with every token: sent only when the panel's tick is due.
 #: One tree row as the page's script gets it: TreeRow's fields but the ones it computes.
 PageRow = dict[str, Any]
 
