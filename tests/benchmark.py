@@ -301,8 +301,9 @@ def stop_latency_ms(browser, app_url: str) -> float:
     return latency
 
 
-# Streams a paragraph without spaces (Chinese: its inline text is committed only at the end)
-# into the markdown renderer, one piece a frame; returns the slowest frame in ms.
+# Streams a paragraph without spaces (Chinese: no space to commit its inline text at, so it
+# commits after runs of plain characters) into the markdown renderer, one piece a frame;
+# returns the slowest frame in ms.
 RENDERER_PROBE = """([frames, piece]) => {
   const el = document.createElement("div");
   document.body.replaceChildren(el);

@@ -338,8 +338,7 @@ class RunTree:
             if node.kind in MODEL_KINDS:
                 shows_more = node.add_chunk(data.get("chunk"), received_at)
                 if known and not shows_more and node.parent_id == parent_id:
-                    self.revision += 1
-                    node.counted_revision = self.revision
+                    self._count(node)
                     return node
         elif phase == "end":
             node.outputs = data.get("output")
@@ -430,6 +429,11 @@ class RunTree:
     def _touch(self, node: RunNode) -> None:
         self.revision += 1
         node.revision = self.revision
+
+    def _count(self, node: RunNode) -> None:
+        """Mark a model run whose token counts and speed alone changed (``counted_since``)."""
+        self.revision += 1
+        node.counted_revision = self.revision
 
     def _touch_subtree(self, run_ids: list[str]) -> None:
         """Mark runs and their descendants changed (their place in the tree moved)."""
