@@ -176,7 +176,7 @@ class NavigationState(ConversationState):
             shown: list[EventSpec] = []
             for recording in recordings:
                 tree = build_tree(recording)
-                shown = panel.show_finished(tree)  # the page gets the last one's tree
+                shown = await panel.show_finished(tree)  # the page gets the last one's tree
                 messages += conversation(recording, tree)
             self.messages, self.read_only = messages, True
             self.stream_notes = [f"{why}: this is its archived recording, read-only."]
@@ -218,17 +218,17 @@ class NavigationState(ConversationState):
         self.interrupts, self.progress = [], ""
         self._question, self._saved_messages, self._command = "", [], None
         self._input = None
-        return (await self.get_state(TreePanelState)).clear()
+        return await (await self.get_state(TreePanelState)).clear()
 
     async def _rejoin_scripts(self) -> list[EventSpec]:
         """For a page that (re)joined: the tree whole and, mid-run, every bubble so far."""
         panel = await self.get_state(TreePanelState)
-        tree = panel.tree_of(self.run_id) if self.status == "running" else None
+        tree = await panel.tree(self.run_id) if self.status == "running" else None
         scripts = []
         if tree is not None:
             deltas, self._shown_text = text_deltas(tree, {})
             scripts.append(reset_text(deltas))
-        return scripts + panel.whole_tree()
+        return scripts + await panel.whole_tree()
 
 
 def _archived(thread_id: str, person: Person) -> list[RecordingSummary]:

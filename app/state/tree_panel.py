@@ -1,10 +1,18 @@
 """The run tree panel: which run it shows, the selected node and its details, the plumbing
-filter, and the pace at which the tree's changes go to the page (``assets/run_tree.js``)."""
+filter, and the pace at which the tree's changes go to the page (``assets/run_tree.js``).
+
+A tab's trees are kept in the memory of the worker that built or read them, not in the tab's
+state: Reflex saves a changed state whole (into Redis on every change, with several workers),
+and a tab's trees are megabytes (a 300-branch fan-out: ~0.9 MB pickled). A worker without them
+(the page joined another worker, the app restarted, the tab was evicted) reads them from the
+archive, and a run being followed brings its own tree with each progress."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import reflex as rx
@@ -12,7 +20,7 @@ from reflex.event import EventSpec
 
 from app.access import NotSignedIn
 from app.archive import service as archive
-from app.archive.recording import build_tree
+from app.archive.recording import FINISHED, build_tree
 from app.archive.store import RecordingSummary
 from app.run_tree import DetailRow, RunTree, format_duration, node_details
 from app.run_view import RunView, ShownTree, TreeDelta, empty_tree_delta, tree_delta
@@ -21,9 +29,24 @@ from app.state.page_scripts import update_tree
 from app.state.plain import plain
 from app.transcript import title_from
 
+log = logging.getLogger(__name__)
+
 #: New runs and status changes go to the page at once; token counts and speeds this often.
 TREE_TICK_SECONDS = 0.5
 PICKER_QUESTION_LENGTH = 28
+#: Tabs whose trees a worker keeps, the least recently used forgotten first.
+KEPT_TABS = 64
+
+_kept_trees: OrderedDict[str, dict[str, RunTree]] = OrderedDict()  # tab -> run_id -> tree
+
+
+def kept_trees(tab: str) -> dict[str, RunTree]:
+    """The trees this worker keeps for ``tab`` (a client token), by run_id."""
+    trees = _kept_trees.setdefault(tab, {})
+    _kept_trees.move_to_end(tab)
+    while len(_kept_trees) > KEPT_TABS:
+        _kept_trees.popitem(last=False)
+    return trees
 
 
 @dataclass
@@ -44,14 +67,37 @@ class TreePanelState(rx.State):
     selected_details: list[DetailRow] = []
     hide_plumbing: bool = False
 
-    _trees: dict[str, RunTree] = {}
     _shown: ShownTree = ShownTree()  # the viewed tree as the page has it
     _ticked_at: float = 0.0
+
+    def _trees(self) -> dict[str, RunTree]:
+        return kept_trees(self.router.session.client_token)
+
+    async def tree(self, run_id: str) -> RunTree | None:
+        """``run_id``'s tree: as this worker keeps it, else as the archive has it (kept only
+        once finished: a run still streaming is followed elsewhere, and grows there)."""
+        trees = self._trees()
+        if run_id in trees or not run_id:
+            return trees.get(run_id)
+        try:
+            viewer = archive.viewer_of(await person_of(self))
+            recording = await asyncio.to_thread(archive.recording, run_id, viewer)
+        except NotSignedIn:
+            return None
+        except Exception:  # the archive is an extra: never the reason a page fails
+            log.exception("archive unreadable", extra={"run_id": run_id})
+            return None
+        if recording is None:
+            return None
+        tree = build_tree(recording)
+        if recording.status in FINISHED:
+            trees[run_id] = tree
+        return tree
 
     def start_viewing(self, tree: RunTree) -> None:
         """Show a run that just started (or was rejoined), and keep it in the picker; the
         page gets it whole with the next progress."""
-        self._trees[tree.run_id] = tree
+        self._trees()[tree.run_id] = tree
         if not self._has_choice(tree.run_id):
             self.run_choices.append(RunChoice(tree.run_id, f"Run {len(self.run_choices) + 1}"))
         if tree.run_id != self.viewed_run_id:
@@ -63,10 +109,10 @@ class TreePanelState(rx.State):
             if not self._has_choice(run.run_id):
                 self.run_choices.append(RunChoice(run.run_id, _label(len(self.run_choices), run)))
 
-    def show_finished(self, tree: RunTree) -> list[EventSpec]:
+    async def show_finished(self, tree: RunTree) -> list[EventSpec]:
         """Show an archived run's finished tree, and keep it in the picker."""
         self.start_viewing(tree)
-        return self.whole_tree()
+        return await self.whole_tree()
 
     def _has_choice(self, run_id: str) -> bool:
         return any(choice.run_id == run_id for choice in self.run_choices)
@@ -75,11 +121,8 @@ class TreePanelState(rx.State):
         """What the page has of ``tree``'s rows; None when the panel shows another run."""
         if not self._has_choice(tree.run_id):  # a server that sent no metadata frame
             self.start_viewing(tree)
-        self._trees[tree.run_id] = tree
+        self._trees()[tree.run_id] = tree
         return plain(self._shown) if tree.run_id == self.viewed_run_id else None
-
-    def tree_of(self, run_id: str) -> RunTree | None:
-        return plain(self._trees).get(run_id)
 
     def counters_due(self, now: float) -> bool:
         return now - self._ticked_at >= TREE_TICK_SECONDS
@@ -96,9 +139,9 @@ class TreePanelState(rx.State):
             self._refresh_details(tree)
         return view.tree
 
-    def whole_tree(self) -> list[EventSpec]:
+    async def whole_tree(self) -> list[EventSpec]:
         """The viewed tree whole: for a page that (re)joined, or another view of it."""
-        tree = plain(self._trees).get(self.viewed_run_id)
+        tree = await self.tree(self.viewed_run_id)
         if tree is None:
             self._shown = ShownTree(finished=True, reset=False)
             return [update_tree(empty_tree_delta())]
@@ -107,52 +150,46 @@ class TreePanelState(rx.State):
         self._refresh_details(tree)
         return [update_tree(delta)] if delta else []
 
-    def clear(self) -> list[EventSpec]:
+    async def clear(self) -> list[EventSpec]:
         """Forget every tree (a new or another thread)."""
         self.run_choices, self.viewed_run_id, self.selected_run_id = [], "", ""
-        self.selected_details, self._trees = [], {}
-        return self.whole_tree()
+        self.selected_details = []
+        self._trees().clear()
+        return await self.whole_tree()
 
     @rx.event
-    def select_run(self, run_id: str):
+    async def select_run(self, run_id: str):
         """Highlight one run (a tree node, a bubble or a card) and show its details."""
-        return self._select(run_id)
+        return await self._select(run_id)
 
     @rx.event
-    def select_tree_node(self, run_id: str):
+    async def select_tree_node(self, run_id: str):
         """A click in the tree: on a node selects it, elsewhere does nothing."""
-        return self._select(run_id) if run_id else None
+        return await self._select(run_id) if run_id else None
 
-    def _select(self, run_id: str) -> list[EventSpec] | None:
+    async def _select(self, run_id: str) -> list[EventSpec] | None:
         self.selected_run_id = run_id
         viewed = self.viewed_run_id
-        for tree_run_id, tree in plain(self._trees).items():
+        for tree_run_id, tree in self._trees().items():
             if tree.get(run_id) is not None:
                 self.viewed_run_id = tree_run_id
         if self.viewed_run_id != viewed:
-            return self.whole_tree()
-        self._refresh_details(plain(self._trees).get(viewed))
+            return await self.whole_tree()
+        self._refresh_details(await self.tree(viewed))
         return None
 
     @rx.event
     async def view_run(self, run_id: str):
         """Show another run of the thread: an archived one's tree is read from the archive."""
-        if plain(self._trees).get(run_id) is None:
-            try:
-                viewer = archive.viewer_of(await person_of(self))
-            except NotSignedIn:
-                return None
-            recording = await asyncio.to_thread(archive.recording, run_id, viewer)
-            if recording is None:
-                return None
-            self._trees[run_id] = build_tree(recording)
+        if await self.tree(run_id) is None:
+            return None
         self.viewed_run_id = run_id
-        return self.whole_tree()
+        return await self.whole_tree()
 
     @rx.event
-    def toggle_plumbing(self, hide: bool):
+    async def toggle_plumbing(self, hide: bool):
         self.hide_plumbing = hide
-        return self.whole_tree()
+        return await self.whole_tree()
 
     def _refresh_details(self, tree: RunTree | None) -> None:
         node = tree.get(self.selected_run_id) if tree else None

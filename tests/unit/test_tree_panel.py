@@ -1,0 +1,32 @@
+"""What a worker keeps of a tab's trees: in its own memory (not in the tab's saved state), for
+its most recently used tabs only."""
+
+from collections import OrderedDict
+
+import pytest
+
+from app.run_tree import RunTree
+from app.state import tree_panel
+from app.state.tree_panel import kept_trees
+
+
+@pytest.fixture(autouse=True)
+def empty_keep(monkeypatch):
+    monkeypatch.setattr(tree_panel, "_kept_trees", OrderedDict())
+    monkeypatch.setattr(tree_panel, "KEPT_TABS", 2)
+
+
+def test_a_tab_finds_the_trees_it_kept():
+    tree = RunTree()
+    kept_trees("tab-a")["run-1"] = tree
+    kept_trees("tab-b")["run-2"] = RunTree()
+    assert kept_trees("tab-a") == {"run-1": tree}
+
+
+def test_the_least_recently_used_tab_is_forgotten_beyond_the_limit():
+    kept_trees("tab-a")["run-1"] = RunTree()
+    kept_trees("tab-b")["run-2"] = RunTree()
+    kept_trees("tab-a")  # used again: tab-b is now the oldest
+    kept_trees("tab-c")
+    assert list(tree_panel._kept_trees) == ["tab-a", "tab-c"]
+    assert "run-1" in kept_trees("tab-a")
