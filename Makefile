@@ -79,7 +79,7 @@ test-access: install $(CHROMIUM)
 test-scale: install $(CHROMIUM) $(REDIS_SERVER) $(POSTGRES)
 	$(PY) -m pytest tests/scale -q
 
-bench: install $(CHROMIUM)
+bench: install $(CHROMIUM) $(REDIS_SERVER)
 	$(PY) -m tests.benchmark --update-readme
 
 lint: $(VENV)/.installed
