@@ -206,14 +206,21 @@ window.Markdown = (() => {
 
   const plainText = (nodes) => nodes.map((n) => (typeof n === "string" ? n : n.v ?? plainText(n.c || []))).join("");
 
+  // Each run of text is a text node of its own: a text node already in the page is never
+  // appended to (a growing node costs its whole length on each append, and a long paragraph
+  // committed into one node made each frame cost the paragraph).
   function build(nodes, parent) {
+    let text = "";
+    const endText = () => {
+      if (text) parent.appendChild(document.createTextNode(text));
+      text = "";
+    };
     for (const node of nodes) {
       if (typeof node === "string") {
-        const last = parent.lastChild;
-        if (last && last.nodeType === Node.TEXT_NODE) last.appendData(node);
-        else parent.appendChild(document.createTextNode(node));
+        text += node;
         continue;
       }
+      endText();
       let el;
       if (node.t === "br") {
         parent.appendChild(document.createElement("br"));
@@ -250,6 +257,7 @@ window.Markdown = (() => {
       }
       parent.appendChild(el);
     }
+    endText();
   }
 
   // Inline text that grows: committed up to its last safe point, the tail redrawn on paint().

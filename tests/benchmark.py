@@ -315,8 +315,9 @@ def stop_latency_ms(browser, app_url: str) -> float:
 
 
 # Streams a paragraph without spaces (Chinese: no space to commit its inline text at, so it
-# commits after runs of plain characters) into the markdown renderer, one piece a frame;
-# returns the slowest frame in ms.
+# commits after runs of plain characters) into the markdown renderer, one piece a frame, laid
+# out between frames as the page is (what the page has drawn is what an append can cost);
+# returns the slowest frame's renderer time in ms.
 RENDERER_PROBE = """([frames, piece]) => {
   const el = document.createElement("div");
   document.body.replaceChildren(el);
@@ -327,6 +328,7 @@ RENDERER_PROBE = """([frames, piece]) => {
     renderer.append(piece);
     renderer.paint();
     worst = Math.max(worst, performance.now() - start);
+    el.offsetHeight; // the frame's layout
   }
   renderer.end();
   return worst;
