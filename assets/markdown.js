@@ -589,7 +589,7 @@ window.Markdown = (() => {
           line: (text) => {
             block.code.appendChild(document.createTextNode((first ? "" : "\n") + text));
             first = false;
-            return (more) => more && block.code.lastChild.appendData(more);
+            return (more) => more && block.code.appendChild(document.createTextNode(more));
           },
           close: () => {
             block.box.classList.add("md-code-closed");
