@@ -14,6 +14,7 @@ import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -70,13 +71,18 @@ class TreePanelState(rx.State):
     _shown: ShownTree = ShownTree()  # the viewed tree as the page has it
     _ticked_at: float = 0.0
 
-    def _trees(self) -> dict[str, RunTree]:
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Sessions saved before the trees left them still hold them (megabytes): dropped.
+        state.pop("_trees", None)
+        super().__setstate__(state)
+
+    def _tab_trees(self) -> dict[str, RunTree]:
         return kept_trees(self.router.session.client_token)
 
     async def tree(self, run_id: str) -> RunTree | None:
         """``run_id``'s tree: as this worker keeps it, else as the archive has it (kept only
         once finished: a run still streaming is followed elsewhere, and grows there)."""
-        trees = self._trees()
+        trees = self._tab_trees()
         if run_id in trees or not run_id:
             return trees.get(run_id)
         try:
@@ -97,7 +103,7 @@ class TreePanelState(rx.State):
     def start_viewing(self, tree: RunTree) -> None:
         """Show a run that just started (or was rejoined), and keep it in the picker; the
         page gets it whole with the next progress."""
-        self._trees()[tree.run_id] = tree
+        self._tab_trees()[tree.run_id] = tree
         if not self._has_choice(tree.run_id):
             self.run_choices.append(RunChoice(tree.run_id, f"Run {len(self.run_choices) + 1}"))
         if tree.run_id != self.viewed_run_id:
@@ -121,7 +127,7 @@ class TreePanelState(rx.State):
         """What the page has of ``tree``'s rows; None when the panel shows another run."""
         if not self._has_choice(tree.run_id):  # a server that sent no metadata frame
             self.start_viewing(tree)
-        self._trees()[tree.run_id] = tree
+        self._tab_trees()[tree.run_id] = tree
         return plain(self._shown) if tree.run_id == self.viewed_run_id else None
 
     def counters_due(self, now: float) -> bool:
@@ -154,7 +160,7 @@ class TreePanelState(rx.State):
         """Forget every tree (a new or another thread)."""
         self.run_choices, self.viewed_run_id, self.selected_run_id = [], "", ""
         self.selected_details = []
-        self._trees().clear()
+        self._tab_trees().clear()
         return await self.whole_tree()
 
     @rx.event
@@ -170,7 +176,7 @@ class TreePanelState(rx.State):
     async def _select(self, run_id: str) -> list[EventSpec] | None:
         self.selected_run_id = run_id
         viewed = self.viewed_run_id
-        for tree_run_id, tree in self._trees().items():
+        for tree_run_id, tree in self._tab_trees().items():
             if tree.get(run_id) is not None:
                 self.viewed_run_id = tree_run_id
         if self.viewed_run_id != viewed:

@@ -30,3 +30,12 @@ def test_the_least_recently_used_tab_is_forgotten_beyond_the_limit():
     kept_trees("tab-c")
     assert list(tree_panel._kept_trees) == ["tab-a", "tab-c"]
     assert "run-1" in kept_trees("tab-a")
+
+
+def test_a_session_saved_with_its_trees_by_an_older_app_loads_without_them():
+    old = tree_panel.TreePanelState(_reflex_internal_init=True)
+    old.viewed_run_id = "run-1"
+    vars(old)["_trees"] = {"run-1": RunTree()}  # where earlier versions kept them
+    restored = tree_panel.TreePanelState._deserialize(old._serialize())
+    assert restored.viewed_run_id == "run-1"
+    assert "_trees" not in vars(restored)
