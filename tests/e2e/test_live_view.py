@@ -90,6 +90,7 @@ def test_a_saved_answer_renders_the_same_way_when_the_thread_is_opened_again(cha
 
     other = chat.context.new_page()
     open_app(other, chat.url)  # the thread's id is in the URL: its saved messages
+    wait_for_status(other, "done")  # the reopened thread replays its last run first
     saved = messages(other, "assistant").last.locator('[data-md-part="answer"]')
     expect(saved.locator("pre code")).to_have_text("def section_1():\n    return 1 * 2")
     assert saved.inner_html() == streamed
