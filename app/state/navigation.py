@@ -228,7 +228,7 @@ class NavigationState(ConversationState):
         if tree is not None:
             deltas, self._shown_text = text_deltas(tree, {})
             scripts.append(reset_text(deltas))
-        return scripts + await panel.whole_tree()
+        return scripts + await panel.whole_tree(tree)
 
 
 def _archived(thread_id: str, person: Person) -> list[RecordingSummary]:

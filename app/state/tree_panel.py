@@ -145,9 +145,12 @@ class TreePanelState(rx.State):
             self._refresh_details(tree)
         return view.tree
 
-    async def whole_tree(self) -> list[EventSpec]:
-        """The viewed tree whole: for a page that (re)joined, or another view of it."""
-        tree = await self.tree(self.viewed_run_id)
+    async def whole_tree(self, tree: RunTree | None = None) -> list[EventSpec]:
+        """The viewed tree whole: for a page that (re)joined, or another view of it.
+        ``tree`` is a run's tree the caller has read already (used if it is the viewed run's:
+        a running run's tree read from the archive is not kept, and is not read twice)."""
+        if tree is None or tree.run_id != self.viewed_run_id:
+            tree = await self.tree(self.viewed_run_id)
         if tree is None:
             self._shown = ShownTree(finished=True, reset=False)
             return [update_tree(empty_tree_delta())]

@@ -1,6 +1,7 @@
 """What a worker keeps of a tab's trees: in its own memory (not in the tab's saved state), for
 its most recently used tabs only."""
 
+import asyncio
 from collections import OrderedDict
 
 import pytest
@@ -39,3 +40,23 @@ def test_a_session_saved_with_its_trees_by_an_older_app_loads_without_them():
     restored = tree_panel.TreePanelState._deserialize(old._serialize())
     assert restored.viewed_run_id == "run-1"
     assert "_trees" not in vars(restored)
+
+
+def test_the_whole_tree_uses_the_viewed_runs_tree_its_caller_already_read(monkeypatch):
+    panel = tree_panel.TreePanelState(_reflex_internal_init=True)
+    panel.viewed_run_id = "run-1"
+    read = []
+
+    async def read_tree(_panel, run_id):
+        read.append(run_id)
+        return RunTree(run_id)
+
+    monkeypatch.setattr(tree_panel.TreePanelState, "tree", read_tree)
+    running = RunTree("run-1")
+    running.apply({"event": "on_chain_start", "run_id": "run-1", "name": "agent"}, 1.0)
+
+    [script] = asyncio.run(panel.whole_tree(running))
+    assert read == []  # the partial recording is not read from the archive a second time
+    assert '"agent"' in str(script)
+    asyncio.run(panel.whole_tree(RunTree("run-0")))  # another run's tree: the viewed one is read
+    assert read == ["run-1"]
