@@ -5,15 +5,21 @@ A tab's trees are kept in the memory of the worker that built or read them, not 
 state: Reflex saves a changed state whole (into Redis on every change, with several workers),
 and a tab's trees are megabytes (a 300-branch fan-out: ~0.9 MB pickled). A worker without them
 (the page joined another worker, the app restarted, the tab was evicted) reads them from the
-archive, and a run being followed brings its own tree with each progress."""
+archive, and a run being followed brings its own tree with each progress.
+
+What the page has of the viewed tree (its rows, ~110 KB for that fan-out, changed by every
+flush) is kept beside them; the tab's state holds only an epoch naming the latest copy, so a
+worker whose copy is not the latest (another worker sent the page something since) sends the
+tree whole again."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import reflex as rx
@@ -27,7 +33,6 @@ from app.run_tree import DetailRow, RunTree, format_duration, node_details
 from app.run_view import RunView, ShownTree, TreeDelta, empty_tree_delta, tree_delta
 from app.state.access import person_of
 from app.state.page_scripts import update_tree
-from app.state.plain import plain
 from app.transcript import title_from
 
 log = logging.getLogger(__name__)
@@ -38,16 +43,27 @@ PICKER_QUESTION_LENGTH = 28
 #: Tabs whose trees a worker keeps, the least recently used forgotten first.
 KEPT_TABS = 64
 
-_kept_trees: OrderedDict[str, dict[str, RunTree]] = OrderedDict()  # tab -> run_id -> tree
+
+@dataclass
+class KeptTab:
+    """What a worker keeps of one tab: its trees by run_id, and what the page has of the
+    viewed one as this worker last sent it (``shown_epoch`` names that copy)."""
+
+    trees: dict[str, RunTree] = field(default_factory=dict)
+    shown: ShownTree = field(default_factory=ShownTree)
+    shown_epoch: str = ""
 
 
-def kept_trees(tab: str) -> dict[str, RunTree]:
-    """The trees this worker keeps for ``tab`` (a client token), by run_id."""
-    trees = _kept_trees.setdefault(tab, {})
-    _kept_trees.move_to_end(tab)
-    while len(_kept_trees) > KEPT_TABS:
-        _kept_trees.popitem(last=False)
-    return trees
+_kept_tabs: OrderedDict[str, KeptTab] = OrderedDict()
+
+
+def kept_tab(tab: str) -> KeptTab:
+    """What this worker keeps for ``tab`` (a client token)."""
+    kept = _kept_tabs.setdefault(tab, KeptTab())
+    _kept_tabs.move_to_end(tab)
+    while len(_kept_tabs) > KEPT_TABS:
+        _kept_tabs.popitem(last=False)
+    return kept
 
 
 @dataclass
@@ -68,16 +84,29 @@ class TreePanelState(rx.State):
     selected_details: list[DetailRow] = []
     hide_plumbing: bool = False
 
-    _shown: ShownTree = ShownTree()  # the viewed tree as the page has it
+    _shown_epoch: str = ""  # which copy of what the page has is the latest (see above)
     _ticked_at: float = 0.0
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # Sessions saved before the trees left them still hold them (megabytes): dropped.
+        # Sessions saved before the trees and rows left them still hold them: dropped.
         state.pop("_trees", None)
+        state.pop("_shown", None)
         super().__setstate__(state)
 
     def _tab_trees(self) -> dict[str, RunTree]:
-        return kept_trees(self.router.session.client_token)
+        return kept_tab(self.router.session.client_token).trees
+
+    def _page_has(self) -> ShownTree:
+        """What the page has of the viewed tree; nothing (the next delta is the whole tree)
+        when this worker's copy is not the latest."""
+        kept = kept_tab(self.router.session.client_token)
+        fresh = self._shown_epoch and kept.shown_epoch == self._shown_epoch
+        return kept.shown if fresh else ShownTree()
+
+    def _page_will_have(self, shown: ShownTree) -> None:
+        kept = kept_tab(self.router.session.client_token)
+        kept.shown, kept.shown_epoch = shown, uuid.uuid4().hex
+        self._shown_epoch = kept.shown_epoch
 
     async def tree(self, run_id: str) -> RunTree | None:
         """``run_id``'s tree: as this worker keeps it, else as the archive has it (kept only
@@ -107,7 +136,8 @@ class TreePanelState(rx.State):
         if not self._has_choice(tree.run_id):
             self.run_choices.append(RunChoice(tree.run_id, f"Run {len(self.run_choices) + 1}"))
         if tree.run_id != self.viewed_run_id:
-            self.viewed_run_id, self._shown = tree.run_id, ShownTree()
+            self.viewed_run_id = tree.run_id
+            self._page_will_have(ShownTree())
 
     def show_archived(self, runs: list[RecordingSummary]) -> None:
         """Offer the thread's archived runs in the picker; their trees load when picked."""
@@ -128,7 +158,7 @@ class TreePanelState(rx.State):
         if not self._has_choice(tree.run_id):  # a server that sent no metadata frame
             self.start_viewing(tree)
         self._tab_trees()[tree.run_id] = tree
-        return plain(self._shown) if tree.run_id == self.viewed_run_id else None
+        return self._page_has() if tree.run_id == self.viewed_run_id else None
 
     def counters_due(self, now: float) -> bool:
         return now - self._ticked_at >= TREE_TICK_SECONDS
@@ -137,7 +167,7 @@ class TreePanelState(rx.State):
         """Take what the page will have of the tree once ``view.tree`` is sent (returned, for
         the caller to send); refresh the selected node's details at the tick's pace."""
         if view.shown_tree is not None:
-            self._shown = view.shown_tree
+            self._page_will_have(view.shown_tree)
         if view.tree is None:
             return None
         if self.counters_due(now) or view.tree.finished:
@@ -152,10 +182,11 @@ class TreePanelState(rx.State):
         if tree is None or tree.run_id != self.viewed_run_id:
             tree = await self.tree(self.viewed_run_id)
         if tree is None:
-            self._shown = ShownTree(finished=True, reset=False)
+            self._page_will_have(ShownTree(finished=True, reset=False))
             return [update_tree(empty_tree_delta())]
         now = time.time()
-        delta, self._shown = tree_delta(tree, ShownTree(), now, self.hide_plumbing, True)
+        delta, shown = tree_delta(tree, ShownTree(), now, self.hide_plumbing, True)
+        self._page_will_have(shown)
         self._refresh_details(tree)
         return [update_tree(delta)] if delta else []
 
