@@ -10,7 +10,7 @@ from typing import Annotated
 from langchain_core.messages import BaseMessage, HumanMessage
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Send
+from langgraph.types import Overwrite, Send
 
 from demo_agent.model import DemoChatModel
 
@@ -35,9 +35,10 @@ def branch_count(state: MessagesState) -> int:
     return min(int(match[1]), MAX_BRANCHES) if match else DEFAULT_BRANCHES
 
 
-def plan(state: FanOutState) -> dict[str, list[str]]:
-    """Nothing to compute: the branches are sent by the edge that follows."""
-    return {"reports": []}
+def plan(state: FanOutState) -> dict[str, Overwrite]:
+    """A question's branches start a fresh list of reports (the thread keeps the last
+    question's); the branches are sent by the edge that follows."""
+    return {"reports": Overwrite([])}
 
 
 def send_branches(state: FanOutState) -> list[Send]:

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph.state import CompiledStateGraph
 
-from demo_agent import agent, failing, nested
+from demo_agent import agent, failing, fanout, nested
 from demo_agent.model import (
     ASK_CITY,
     GREETING,
@@ -186,6 +187,19 @@ def test_failing_graph_streams_tokens_then_raises() -> None:
         asyncio.run(consume())
     assert len([c for c in token_chunks(seen) if c.content]) >= 3
     assert seen[-1]["event"] == "on_chain_start" and seen[-1]["name"] == "flaky_tool"
+
+
+def test_each_fan_out_in_a_thread_counts_its_own_branches() -> None:
+    graph = fanout.build_fanout()
+    graph.checkpointer = InMemorySaver()
+    config = {"configurable": {"thread_id": "one thread"}}
+
+    async def ask(text: str) -> str:
+        state = await graph.ainvoke({"messages": [human(text)]}, config)
+        return state["messages"][-1].text
+
+    assert asyncio.run(ask("fan out 3")) == "All 3 branches reported."
+    assert asyncio.run(ask("fan out 2")) == "All 2 branches reported."
 
 
 def test_model_without_the_weather_tool_does_not_call_it() -> None:
