@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Send, interrupt
+from langgraph.types import Overwrite, Send, interrupt
 from typing_extensions import TypedDict
 
 MAX_SECTIONS = 5
@@ -34,7 +34,9 @@ class SectionInput(TypedDict):
 
 
 def plan(state: ReviewState) -> dict[str, Any]:
-    return {"reviews": []}
+    """A new input's sections start a fresh list of verdicts (the thread keeps the last
+    input's)."""
+    return {"reviews": Overwrite([])}
 
 
 def fan_out(state: ReviewState) -> list[Send]:

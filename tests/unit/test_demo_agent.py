@@ -9,8 +9,9 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 
-from demo_agent import agent, failing, fanout, nested
+from demo_agent import agent, failing, fanout, nested, review
 from demo_agent.model import (
     ASK_CITY,
     GREETING,
@@ -200,6 +201,19 @@ def test_each_fan_out_in_a_thread_counts_its_own_branches() -> None:
 
     assert asyncio.run(ask("fan out 3")) == "All 3 branches reported."
     assert asyncio.run(ask("fan out 2")) == "All 2 branches reported."
+
+
+def test_each_review_in_a_thread_lists_its_own_verdicts() -> None:
+    graph = review.build_review()
+    graph.checkpointer = InMemorySaver()
+    config = {"configurable": {"thread_id": "one thread"}}
+
+    def review_of(topic: str, verdict: str) -> list[dict[str, Any]]:
+        graph.invoke({"topic": topic, "sections": 1}, config)  # stops at the interrupt
+        return graph.invoke(Command(resume=verdict), config)["reviews"]
+
+    assert review_of("Q3 plan", "yes") == [{"section": "Q3 plan, part 1", "verdict": "yes"}]
+    assert review_of("Q4 plan", "no") == [{"section": "Q4 plan, part 1", "verdict": "no"}]
 
 
 def test_model_without_the_weather_tool_does_not_call_it() -> None:
