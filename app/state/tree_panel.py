@@ -7,7 +7,7 @@ and a tab's trees are megabytes (a 300-branch fan-out: ~0.9 MB pickled). A worke
 (the page joined another worker, the app restarted, the tab was evicted) reads them from the
 archive, and a run being followed brings its own tree with each progress.
 
-What the page has of the viewed tree (its rows, ~110 KB for that fan-out, changed by every
+What the page has of the viewed tree (its rows, 76 KB pickled for that fan-out, changed by every
 flush) is kept beside them; the tab's state holds only an epoch naming the latest copy, so a
 worker whose copy is not the latest (another worker sent the page something since) sends the
 tree whole again."""
