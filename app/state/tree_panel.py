@@ -93,25 +93,25 @@ class TreePanelState(rx.State):
         state.pop("_shown", None)
         super().__setstate__(state)
 
-    def _tab_trees(self) -> dict[str, RunTree]:
-        return kept_tab(self.router.session.client_token).trees
+    def _kept(self) -> KeptTab:
+        return kept_tab(self.router.session.client_token)
 
     def _page_has(self) -> ShownTree:
         """What the page has of the viewed tree; nothing (the next delta is the whole tree)
         when this worker's copy is not the latest."""
-        kept = kept_tab(self.router.session.client_token)
+        kept = self._kept()
         fresh = self._shown_epoch and kept.shown_epoch == self._shown_epoch
         return kept.shown if fresh else ShownTree()
 
     def _page_will_have(self, shown: ShownTree) -> None:
-        kept = kept_tab(self.router.session.client_token)
+        kept = self._kept()
         kept.shown, kept.shown_epoch = shown, uuid.uuid4().hex
         self._shown_epoch = kept.shown_epoch
 
     async def tree(self, run_id: str) -> RunTree | None:
         """``run_id``'s tree: as this worker keeps it, else as the archive has it (kept only
         once finished: a run still streaming is followed elsewhere, and grows there)."""
-        trees = self._tab_trees()
+        trees = self._kept().trees
         if run_id in trees or not run_id:
             return trees.get(run_id)
         try:
@@ -132,7 +132,7 @@ class TreePanelState(rx.State):
     def start_viewing(self, tree: RunTree) -> None:
         """Show a run that just started (or was rejoined), and keep it in the picker; the
         page gets it whole with the next progress."""
-        self._tab_trees()[tree.run_id] = tree
+        self._kept().trees[tree.run_id] = tree
         if not self._has_choice(tree.run_id):
             self.run_choices.append(RunChoice(tree.run_id, f"Run {len(self.run_choices) + 1}"))
         if tree.run_id != self.viewed_run_id:
@@ -157,7 +157,7 @@ class TreePanelState(rx.State):
         """What the page has of ``tree``'s rows; None when the panel shows another run."""
         if not self._has_choice(tree.run_id):  # a server that sent no metadata frame
             self.start_viewing(tree)
-        self._tab_trees()[tree.run_id] = tree
+        self._kept().trees[tree.run_id] = tree
         return self._page_has() if tree.run_id == self.viewed_run_id else None
 
     def counters_due(self, now: float) -> bool:
@@ -194,7 +194,7 @@ class TreePanelState(rx.State):
         """Forget every tree (a new or another thread)."""
         self.run_choices, self.viewed_run_id, self.selected_run_id = [], "", ""
         self.selected_details = []
-        self._tab_trees().clear()
+        self._kept().trees.clear()
         return await self.whole_tree()
 
     @rx.event
@@ -210,7 +210,7 @@ class TreePanelState(rx.State):
     async def _select(self, run_id: str) -> list[EventSpec] | None:
         self.selected_run_id = run_id
         viewed = self.viewed_run_id
-        for tree_run_id, tree in self._tab_trees().items():
+        for tree_run_id, tree in self._kept().trees.items():
             if tree.get(run_id) is not None:
                 self.viewed_run_id = tree_run_id
         if self.viewed_run_id != viewed:
