@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.run_tree import RunNode, RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
-from app.transcript import ChatMessage, run_messages
+from app.transcript import ChatMessage, fold_branches, run_messages
 from app.vocabulary import CUSTOM_EVENT_KIND
 
 #: The two texts a model's bubble shows: the answer, and the thinking above it.
@@ -113,6 +114,7 @@ def view_run(
     now: float,
     hide_plumbing: bool,
     counters_due: bool,
+    open_groups: Collection[str] = (),
 ) -> RunView:
     """``tree`` as the page shows it, given the conversation so far (``messages``, which may
     hold this run's messages from an earlier view), what the page has of its answers, and of
@@ -120,15 +122,28 @@ def view_run(
     text travels only as deltas: its messages carry none (a thinking of " " only says there
     is one), so the conversation var is re-sent only when a bubble or card is added or
     changes."""
-    own = run_messages(tree)
-    if not tree.is_finished:
-        own = [_without_text(m) if m.role == "assistant" else m for m in own]
-    earlier = [m for m in messages if not m.run_id or tree.get(m.run_id) is None]
     text, shown = text_deltas(tree, shown_text)
     delta, page_tree = None, shown_tree
     if shown_tree is not None:
         delta, page_tree = tree_delta(tree, shown_tree, now, hide_plumbing, counters_due)
-    return RunView(earlier + own, text, shown, delta, page_tree, progress_line(tree))
+    conversation = run_conversation(messages, tree, open_groups)
+    return RunView(conversation, text, shown, delta, page_tree, progress_line(tree))
+
+
+def run_conversation(
+    messages: list[ChatMessage], tree: RunTree, open_groups: Collection[str]
+) -> list[ChatMessage]:
+    """``messages`` with ``tree``'s as it shows them now (its large fan-outs folded but those
+    in ``open_groups``), where its earlier ones were (at the end if none)."""
+    own = fold_branches(run_messages(tree), tree, open_groups)
+    if not tree.is_finished:
+        own = [_without_text(m) if m.role == "assistant" else m for m in own]
+    first = next(
+        (i for i, m in enumerate(messages) if m.run_id and tree.get(m.run_id) is not None),
+        len(messages),
+    )
+    others = [m for m in messages if not m.run_id or tree.get(m.run_id) is None]
+    return others[:first] + own + others[first:]
 
 
 def _without_text(message: ChatMessage) -> ChatMessage:

@@ -5,15 +5,20 @@ Built from the same run tree the side panel shows, so the two always agree. No R
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from app.run_tree import RunNode, RunTree, content_text, thinking_text
-from app.vocabulary import MODEL_KINDS, CardStatus, MessageRole
+from app.vocabulary import CHAIN_KIND, MODEL_KINDS, CardStatus, MessageRole, NodeStatus
 
 TITLE_LENGTH = 60
+#: From this many parallel tasks of one graph node in one step on (a `Send` fan-out), their
+#: bubbles and cards fold into one ``branches`` row, which a person opens to see them.
+FOLD_BRANCHES_AT = 6
 
 
 @dataclass
@@ -29,6 +34,8 @@ class ChatMessage:
     tool_output: str = ""
     status: CardStatus = "done"  # a tool card's or a bubble's run status
     thinking: str = ""  # what the model thought before answering (never part of the answer)
+    # The fan-out a ``branches`` row stands for, or that a bubble or card inside it belongs to.
+    group: str = ""
 
 
 def run_messages(tree: RunTree) -> list[ChatMessage]:
@@ -51,6 +58,90 @@ def run_messages(tree: RunTree) -> list[ChatMessage]:
             messages.append((node.started_at, _tool_message(node, tree)))
     output = _output_message(tree)
     return [message for _, message in messages] + ([output] if output else [])
+
+
+@dataclass
+class _FanOut:
+    """Parallel tasks of one graph node (``name``) in one step, under the graph ``parent_id``."""
+
+    key: str
+    parent_id: str
+    name: str
+    tasks: list[RunNode]
+
+
+def fold_branches(
+    messages: list[ChatMessage], tree: RunTree, open_groups: Collection[str]
+) -> list[ChatMessage]:
+    """``tree``'s ``messages`` with those of each large fan-out (``FOLD_BRANCHES_AT``) replaced
+    by one ``branches`` row where the first of them was, and followed by them (marked with its
+    ``group``) only when the group is in ``open_groups``. A fan-out inside a branch of another
+    folds into the outer one."""
+    fan_outs = _fan_outs(tree)
+    if not fan_outs:
+        return messages
+    members: dict[str, list[ChatMessage]] = {}
+    rows: list[ChatMessage | _FanOut] = []
+    for message in messages:
+        fan_out = _outermost_fan_out(tree, message.run_id, fan_outs)
+        if fan_out is None:
+            rows.append(message)
+            continue
+        if fan_out.key not in members:
+            members[fan_out.key] = []
+            rows.append(fan_out)
+        members[fan_out.key].append(dataclasses.replace(message, group=fan_out.key))
+    folded: list[ChatMessage] = []
+    for row in rows:
+        if isinstance(row, ChatMessage):
+            folded.append(row)
+            continue
+        folded.append(_branches_row(row))
+        if row.key in open_groups:
+            folded.extend(members[row.key])
+    return folded
+
+
+def _fan_outs(tree: RunTree) -> dict[str, _FanOut]:
+    """The large fan-outs of ``tree``, by the run_id of each of their tasks."""
+    by_step: dict[tuple[str, str, int], list[RunNode]] = {}
+    for node in tree.nodes:
+        is_task = node.kind == CHAIN_KIND and node.name == node.langgraph_node
+        if is_task and node.parent_id and node.langgraph_step is not None:
+            by_step.setdefault((node.parent_id, node.name, node.langgraph_step), []).append(node)
+    fan_outs = {}
+    for (parent_id, name, step), tasks in by_step.items():
+        if len(tasks) >= FOLD_BRANCHES_AT:
+            fan_out = _FanOut(f"{parent_id}/{name}/{step}", parent_id, name, tasks)
+            fan_outs.update((task.run_id, fan_out) for task in tasks)
+    return fan_outs
+
+
+def _outermost_fan_out(tree: RunTree, run_id: str, fan_outs: dict[str, _FanOut]) -> _FanOut | None:
+    found, node = None, tree.get(run_id) if run_id else None
+    while node is not None:
+        found = fan_outs.get(node.run_id, found)
+        node = tree.get(node.parent_id) if node.parent_id else None
+    return found
+
+
+def _branches_row(fan_out: _FanOut) -> ChatMessage:
+    """``40 parallel branches · 2 running · 38 done``: running while any branch runs, else
+    the first other outcome than done, if any."""
+    counts = Counter(task.status for task in fan_out.tasks)
+    in_order = [(status, counts[status]) for status in get_args(NodeStatus) if counts[status]]
+    summary = " · ".join(
+        [f"{len(fan_out.tasks)} parallel branches", *(f"{n} {status}" for status, n in in_order)]
+    )
+    status = next((s for s, _ in in_order if s != "done"), "done")  # running comes first
+    return ChatMessage(
+        "branches",
+        summary,
+        fan_out.parent_id,
+        tool_name=fan_out.name,
+        status=status,
+        group=fan_out.key,
+    )
 
 
 def _output_message(tree: RunTree) -> ChatMessage | None:

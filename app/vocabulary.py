@@ -19,8 +19,8 @@ ChatStatus = Literal["idle", "running", "replaying", "done", "error", "cancelled
 CardStatus = Literal[
     "running", "done", "error", "cancelled", "interrupted", "unfinished", "pending"
 ]
-#: Who a chat row speaks for.
-MessageRole = Literal["user", "assistant", "tool"]
+#: Who a chat row speaks for (``branches``: a fan-out's parallel branches, folded).
+MessageRole = Literal["user", "assistant", "tool", "branches"]
 
 #: Node kinds are the `<kind>` of the server's `on_<kind>_<phase>` event names, kept as
 #: written (unknown kinds too). These are the ones the app treats specially.

@@ -15,7 +15,8 @@ from typing import Any, Literal
 
 from app.lg_client import StreamPart, event_time
 from app.run_tree import RunTree
-from app.transcript import ChatMessage, run_messages
+from app.run_view import run_conversation
+from app.transcript import ChatMessage
 
 #: How a recorded run ended; ``running`` while it is being recorded (or was never finished).
 RecordingStatus = Literal["running", "done", "error", "cancelled", "interrupted"]
@@ -157,6 +158,7 @@ def build_tree(recording: Recording, upto: int | None = None, offset: float = 0.
 
 
 def conversation(recording: Recording, tree: RunTree | None = None) -> list[ChatMessage]:
-    """What the chat showed of the run: its question, then its answers and tool calls."""
+    """What the chat showed of the run: its question, then its answers and tool calls (a
+    large fan-out's folded)."""
     question = [ChatMessage("user", recording.question)] if recording.question else []
-    return question + run_messages(tree or build_tree(recording))
+    return run_conversation(question, tree or build_tree(recording), ())

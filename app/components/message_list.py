@@ -64,7 +64,11 @@ def _thinking(body: rx.Component, **props) -> rx.Component:
 
 @rx.memo
 def assistant_bubble(
-    run_id: rx.Var[str], status: rx.Var[str], content: rx.Var[str], thinking: rx.Var[str]
+    run_id: rx.Var[str],
+    status: rx.Var[str],
+    content: rx.Var[str],
+    thinking: rx.Var[str],
+    group: rx.Var[str],
 ) -> rx.Component:
     """A model's bubble, drawn again only when its own fields change: the conversation is
     sent whole, and in a fan-out hundreds of bubbles come back unchanged each time."""
@@ -81,6 +85,7 @@ def assistant_bubble(
             _markdown(run_id, status, "answer", content),
         ),
         class_name="message assistant",
+        data_group=group,
     )
 
 
@@ -90,6 +95,7 @@ def assistant_message(message: rx.Var[ChatMessage]) -> rx.Component:
         status=message.status,
         content=message.content,
         thinking=message.thinking,
+        group=message.group,
     )
 
 
@@ -125,6 +131,26 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
             ),
         ),
         class_name="message tool",
+        data_group=message.group,
+    )
+
+
+def branches_row(message: rx.Var[ChatMessage]) -> rx.Component:
+    """A large fan-out's parallel branches as one row (``40 parallel branches · 38 done · 2
+    running``); a click opens it: their bubbles and cards follow it."""
+    opened = ConversationState.open_branches.contains(message.group)
+    return rx.el.button(
+        rx.cond(opened, rx.icon("chevron-down", size=14), rx.icon("chevron-right", size=14)),
+        rx.icon("git-fork", size=14),
+        rx.el.strong(message.tool_name),
+        rx.el.span(message.content),
+        type="button",
+        class_name="message branches",
+        data_testid=testids.BRANCHES,
+        data_fan_out=message.group,
+        data_status=message.status,
+        aria_expanded=opened.to_string(),
+        on_click=ConversationState.toggle_branches(message.group, message.run_id),
     )
 
 
@@ -133,6 +159,7 @@ def chat_message(message: rx.Var[ChatMessage]) -> rx.Component:
         message.role,
         ("user", user_message(message)),
         ("tool", tool_card(message)),
+        ("branches", branches_row(message)),
         assistant_message(message),
     )
 

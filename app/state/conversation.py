@@ -49,7 +49,7 @@ from app.run_follower import (
     follow,
 )
 from app.run_tree import RunTree
-from app.run_view import ShownText, view_run
+from app.run_view import ShownText, run_conversation, view_run
 from app.settings import SettingsError
 from app.state.access import person_of
 from app.state.page_scripts import (
@@ -104,6 +104,8 @@ class ConversationState(rx.State):
     # What the thread waits for a person to answer (each a card in the chat).
     interrupts: list[InterruptCard] = []
     progress: str = ""  # the latest custom event of a node still running
+    # The fan-outs (``branches`` rows' groups) a person opened: their bubbles and cards show.
+    open_branches: list[str] = []
 
     _question: str = ""
     _input: dict | None = None  # the input of a graph without chat messages (from its form)
@@ -432,6 +434,7 @@ class ConversationState(rx.State):
             now=now,
             hide_plumbing=panel.hide_plumbing,
             counters_due=panel.counters_due(now),
+            open_groups=self.open_branches,
         )
         # Assigning a var sends it whole, even unchanged: only this often (see above).
         shown = plain(self.messages)
@@ -447,6 +450,19 @@ class ConversationState(rx.State):
         self._shown_text = view.shown_text
         tree_changes = panel.show_progress(tree, view, now)
         return [write_run(view.text, tree_changes)] if view.text or tree_changes else []
+
+    @rx.event
+    async def toggle_branches(self, group: str, run_id: str):
+        """Open or fold a ``branches`` row (``run_id``: the graph run that fanned out)."""
+        opened = group not in self.open_branches
+        self.open_branches = (
+            [*self.open_branches, group]
+            if opened
+            else [g for g in self.open_branches if g != group]
+        )
+        tree = await (await self.get_state(TreePanelState)).tree_holding(run_id)
+        if tree is not None:
+            self.messages = run_conversation(plain(self.messages), tree, self.open_branches)
 
     @rx.event
     def check_run_alive(self, _tick: str = ""):

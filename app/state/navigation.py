@@ -215,7 +215,7 @@ class NavigationState(ConversationState):
         self.messages, self.stream_notes = [], []
         self._shown_text = {}
         self.status, self.error_message = "idle", ""
-        self.interrupts, self.progress = [], ""
+        self.interrupts, self.progress, self.open_branches = [], "", []
         self._question, self._saved_messages, self._command = "", [], None
         self._input = None
         return await (await self.get_state(TreePanelState)).clear()

@@ -129,6 +129,20 @@ class TreePanelState(rx.State):
             trees[run_id] = tree
         return tree
 
+    async def tree_holding(self, run_id: str) -> RunTree | None:
+        """The tree one of whose runs is ``run_id``: one this worker keeps, else the viewed
+        run's as ``tree`` reads it, if it has that run."""
+        kept = self._kept_tree_holding(run_id)
+        if kept is not None:
+            return kept
+        viewed = await self.tree(self.viewed_run_id)
+        return viewed if viewed is not None and viewed.get(run_id) is not None else None
+
+    def _kept_tree_holding(self, run_id: str) -> RunTree | None:
+        """The latest tree this worker keeps that has ``run_id`` (the thread's latest run)."""
+        trees = [tree for tree in self._kept().trees.values() if tree.get(run_id) is not None]
+        return trees[-1] if trees else None
+
     def start_viewing(self, tree: RunTree) -> None:
         """Show a run that just started (or was rejoined), and keep it in the picker; the
         page gets it whole with the next progress."""
@@ -210,9 +224,9 @@ class TreePanelState(rx.State):
     async def _select(self, run_id: str) -> list[EventSpec] | None:
         self.selected_run_id = run_id
         viewed = self.viewed_run_id
-        for tree_run_id, tree in self._kept().trees.items():
-            if tree.get(run_id) is not None:
-                self.viewed_run_id = tree_run_id
+        holding = self._kept_tree_holding(run_id)
+        if holding is not None:
+            self.viewed_run_id = holding.run_id
         if self.viewed_run_id != viewed:
             return await self.whole_tree()
         self._refresh_details(await self.tree(viewed))

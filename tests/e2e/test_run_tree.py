@@ -5,6 +5,7 @@ from playwright.sync_api import Page, expect
 from app import testids
 from tests.e2e.pages import (
     ask,
+    by_test_id,
     messages,
     pick_graph,
     root_node,
@@ -166,6 +167,33 @@ def test_a_fan_out_drawn_change_by_change_is_the_tree_a_fresh_page_draws_whole(c
     chat.reload()
     expect(tree_nodes(chat)).to_have_count(len(live))
     assert tree_nodes(chat).evaluate_all(DRAWN_TREE) == live
+
+
+def test_a_large_fan_out_is_one_row_in_the_chat_that_opens_on_its_branches(chat: Page):
+    """Twelve parallel branches are one row saying how they did, not twelve bubbles; opened,
+    their answers follow it in the order they started, and each leads to its run."""
+    pick_graph(chat, "fanout")
+    ask(chat, "fan out 12")
+    wait_for_status(chat, "done")
+    row = by_test_id(chat, testids.BRANCHES)
+    expect(row).to_have_text("branch12 parallel branches · 12 done")
+    expect(row).to_have_attribute("aria-expanded", "false")
+    expect(messages(chat, "assistant")).to_have_text(["All 12 branches reported."])
+
+    row.click()
+    expect(row).to_have_attribute("aria-expanded", "true")
+    expect(row).to_be_in_viewport()  # the branches open below it, it stays where it was
+    reports = [f"Branch {i} reporting." for i in range(1, 13)]
+    expect(messages(chat, "assistant")).to_have_text([*reports, "All 12 branches reported."])
+    fifth = messages(chat, "assistant").nth(4)
+    fifth.click()
+    model = tree_nodes(chat, run_id=run_id_of(fifth))
+    expect(model.locator(".node-row").first).to_have_attribute("data-selected", "true")
+    branch = tree_nodes(chat, run_id=model.get_attribute("data-parent-id") or "")
+    expect(branch.locator(".node-summary").first).to_have_text('{"index": 5, "messages": []}')
+
+    row.click()
+    expect(messages(chat, "assistant")).to_have_count(1)
 
 
 # Per node: its name, its summary's text, whether the summary is cut, and the room between

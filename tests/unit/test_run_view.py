@@ -12,12 +12,14 @@ from app.run_view import (
     ShownTree,
     TextDelta,
     page_rows,
+    run_conversation,
     text_deltas,
     tree_delta,
     view_run,
 )
-from app.transcript import ChatMessage
+from app.transcript import FOLD_BRANCHES_AT, ChatMessage
 from tests.unit.sse import recorded_events
+from tests.unit.test_transcript import fan_out_tree
 
 
 def tree_after(events: list[dict]) -> RunTree:
@@ -289,3 +291,35 @@ def test_the_page_reads_a_left_out_field_as_the_default_the_server_leaves_out():
     assert set(PAGE_DEFAULTS) == set(
         page_rows(tree_after(recorded_events("weather")), 0, False)[0]
     ) - {"run_id"}
+
+
+def test_opening_an_earlier_runs_fan_out_unfolds_it_in_its_place():
+    """A fan-out opened after a later question was asked shows its branches under its row,
+    before that question and its answer."""
+    tree = fan_out_tree(FOLD_BRANCHES_AT)
+    later = [ChatMessage("user", "And now?"), ChatMessage("assistant", "Now.", "later-model")]
+    before = [ChatMessage("user", "fan out"), *run_conversation([], tree, ()), *later]
+
+    after = run_conversation(before, tree, ["root/branch/2"])
+
+    assert after[:2] == before[:2]  # the question, the fan-out's row
+    assert [m.group for m in after[2 : 2 + FOLD_BRANCHES_AT]] == ["root/branch/2"] * FOLD_BRANCHES_AT
+    assert after[2 + FOLD_BRANCHES_AT :] == [before[2], *later]  # the join's answer, the rest
+    assert run_conversation(after, tree, ()) == before
+
+
+def test_a_running_fan_out_opened_shows_its_branches_without_their_text():
+    tree = fan_out_tree(FOLD_BRANCHES_AT, ended=2)
+    result = view_run(
+        tree,
+        [],
+        {},
+        None,
+        now=100.0,
+        hide_plumbing=False,
+        counters_due=True,
+        open_groups=["root/branch/2"],
+    )
+    assert result.messages[0].status == "running"
+    assert {(m.content, m.group) for m in result.messages[1:]} == {("", "root/branch/2")}
+    assert len({d.run_id for d in result.text}) == FOLD_BRANCHES_AT  # their text goes as deltas

@@ -3,7 +3,13 @@
 import time
 
 from app.run_tree import RunTree
-from app.transcript import run_messages, thread_messages, thread_title
+from app.transcript import (
+    FOLD_BRANCHES_AT,
+    fold_branches,
+    run_messages,
+    thread_messages,
+    thread_title,
+)
 from tests.unit.sse import recorded_events
 
 
@@ -57,3 +63,105 @@ def test_a_thread_is_titled_by_its_first_question_shortened():
     assert len(title) == 60
     assert thread_title({}) == ""
     assert thread_messages({"messages": "garbage"}) == []
+
+
+def fan_out_tree(branches: int, ended: int | None = None, failed: int = 0) -> RunTree:
+    """A `Send` fan-out as the server reports it: root > plan (step 1), ``branches`` tasks of
+    node "branch" (step 2) each with a model answering "Branch i", then join (step 3) with a
+    model. Only the first ``ended`` branches end (all by default), the first ``failed`` of
+    them with an error; the run ends when they all do."""
+    ended = branches if ended is None else ended
+    frames = [frame("on_chain_start", "root", [], "fanout")]
+    frames.append(frame("on_chain_start", "plan", ["root"], "plan", task("plan", 1)))
+    frames.append(frame("on_chain_end", "plan", ["root"], "plan", task("plan", 1)))
+    for i in range(1, branches + 1):
+        run, parents = f"branch-{i}", ["root", f"branch-{i}"]
+        frames.append(frame("on_chain_start", run, ["root"], "branch", task("branch", 2)))
+        model = frame("on_chat_model_start", f"model-{i}", parents, "Model", task("branch", 2))
+        chunk = frame("on_chat_model_stream", f"model-{i}", parents, "Model", task("branch", 2))
+        chunk["data"] = {"chunk": {"content": f"Branch {i}"}}
+        frames += [model, chunk]
+        if i <= ended:
+            end = "on_chain_error" if i <= failed else "on_chain_end"
+            frames.append(frame("on_chat_model_end", f"model-{i}", parents, "Model"))
+            frames.append(frame(end, run, ["root"], "branch", task("branch", 2)))
+    if ended == branches:
+        join = ["root", "join"]
+        frames.append(frame("on_chain_start", "join", ["root"], "join", task("join", 3)))
+        answer = frame("on_chat_model_stream", "model-join", join, "Model", task("join", 3))
+        answer["data"] = {"chunk": {"content": "All reported."}}
+        frames += [frame("on_chat_model_start", "model-join", join, "Model"), answer]
+    tree = RunTree()
+    for at, data in enumerate(frames):
+        tree.apply(data, float(at))
+    if ended == branches:
+        tree.finish("done")
+    return tree
+
+
+def frame(event: str, run_id: str, parents: list[str], name: str, metadata=None) -> dict:
+    return {
+        "event": event,
+        "name": name,
+        "run_id": run_id,
+        "metadata": metadata or {},
+        "data": {},
+        "parent_ids": parents,
+    }
+
+
+def task(node: str, step: int) -> dict:
+    return {"langgraph_node": node, "langgraph_step": step}
+
+
+def test_a_large_fan_out_folds_into_one_row_where_its_first_branch_was():
+    tree = fan_out_tree(FOLD_BRANCHES_AT)
+    messages = fold_branches(run_messages(tree), tree, ())
+    assert [(m.role, m.content) for m in messages] == [
+        ("branches", f"{FOLD_BRANCHES_AT} parallel branches · {FOLD_BRANCHES_AT} done"),
+        ("assistant", "All reported."),
+    ]
+    row = messages[0]
+    assert (row.tool_name, row.status, row.run_id) == ("branch", "done", "root")
+    assert row.group == "root/branch/2"
+
+
+def test_an_opened_fan_out_shows_its_branches_after_its_row_in_the_order_they_started():
+    tree = fan_out_tree(FOLD_BRANCHES_AT)
+    messages = fold_branches(run_messages(tree), tree, ["root/branch/2"])
+    branches = [f"Branch {i}" for i in range(1, FOLD_BRANCHES_AT + 1)]
+    assert [m.content for m in messages] == [messages[0].content, *branches, "All reported."]
+    assert [m.group for m in messages[1:-1]] == ["root/branch/2"] * FOLD_BRANCHES_AT
+    assert messages[-1].group == ""
+
+
+def test_a_few_parallel_branches_stay_bubbles_of_their_own():
+    tree = fan_out_tree(FOLD_BRANCHES_AT - 1)
+    assert fold_branches(run_messages(tree), tree, ()) == run_messages(tree)
+
+
+def test_a_fan_out_row_says_how_many_branches_run_and_failed():
+    running = fan_out_tree(8, ended=5, failed=1)
+    row = fold_branches(run_messages(running), running, ())[0]
+    assert (row.content, row.status) == (
+        "8 parallel branches · 3 running · 4 done · 1 error",
+        "running",
+    )
+    failed = fan_out_tree(8, failed=2)
+    row = fold_branches(run_messages(failed), failed, ())[0]
+    assert (row.content, row.status) == ("8 parallel branches · 6 done · 2 error", "error")
+
+
+def test_one_node_run_again_step_after_step_is_not_a_fan_out():
+    """An agent's loop runs its model node once per step: each answer stays a bubble."""
+    tree = RunTree()
+    for step in range(1, FOLD_BRANCHES_AT + 3):
+        model = f"model-{step}"
+        tree.apply(
+            frame("on_chain_start", f"node-{step}", ["root"], "model", task("model", step)), step
+        )
+        chunk = frame("on_chat_model_stream", model, ["root", f"node-{step}"], "Model")
+        chunk["data"] = {"chunk": {"content": f"answer {step}"}}
+        tree.apply(chunk, step + 0.5)
+    messages = fold_branches(run_messages(tree), tree, ())
+    assert [m.role for m in messages] == ["assistant"] * (FOLD_BRANCHES_AT + 2)
