@@ -67,7 +67,10 @@ class _FanOut:
     key: str
     parent_id: str
     name: str
-    tasks: list[RunNode]
+    tasks: list[RunNode]  # in the order they started
+
+    def __post_init__(self) -> None:
+        self.branch_of = {task.run_id: index for index, task in enumerate(self.tasks)}
 
 
 def fold_branches(
@@ -75,30 +78,32 @@ def fold_branches(
 ) -> list[ChatMessage]:
     """``tree``'s ``messages`` with those of each large fan-out (``FOLD_BRANCHES_AT``) replaced
     by one ``branches`` row where the first of them was, and followed by them (marked with its
-    ``group``) only when the group is in ``open_groups``. A fan-out inside a branch of another
-    folds into the outer one."""
+    ``group``, branch by branch in the order the branches started) only when the group is in
+    ``open_groups``. A fan-out inside a branch of another folds into the outer one."""
     fan_outs = _fan_outs(tree)
     if not fan_outs:
         return messages
-    members: dict[str, list[ChatMessage]] = {}
+    members: dict[str, list[tuple[int, ChatMessage]]] = {}
     rows: list[ChatMessage | _FanOut] = []
     for message in messages:
-        fan_out = _outermost_fan_out(tree, message.run_id, fan_outs)
-        if fan_out is None:
+        found = _outermost_task(tree, message.run_id, fan_outs)
+        if found is None:
             rows.append(message)
             continue
+        fan_out = fan_outs[found]
         if fan_out.key not in members:
             members[fan_out.key] = []
             rows.append(fan_out)
-        members[fan_out.key].append(dataclasses.replace(message, group=fan_out.key))
+        member = dataclasses.replace(message, group=fan_out.key)
+        members[fan_out.key].append((fan_out.branch_of[found], member))
     folded: list[ChatMessage] = []
     for row in rows:
         if isinstance(row, ChatMessage):
             folded.append(row)
             continue
         folded.append(_branches_row(row))
-        if row.key in open_groups:
-            folded.extend(members[row.key])
+        if row.key in open_groups:  # a stable sort: each branch's messages keep their order
+            folded.extend(m for _, m in sorted(members[row.key], key=lambda pair: pair[0]))
     return folded
 
 
@@ -117,10 +122,11 @@ def _fan_outs(tree: RunTree) -> dict[str, _FanOut]:
     return fan_outs
 
 
-def _outermost_fan_out(tree: RunTree, run_id: str, fan_outs: dict[str, _FanOut]) -> _FanOut | None:
+def _outermost_task(tree: RunTree, run_id: str, fan_outs: dict[str, _FanOut]) -> str | None:
+    """The run_id of the outermost fan-out task ``run_id`` runs in (itself included), if any."""
     found, node = None, tree.get(run_id) if run_id else None
     while node is not None:
-        found = fan_outs.get(node.run_id, found)
+        found = node.run_id if node.run_id in fan_outs else found
         node = tree.get(node.parent_id) if node.parent_id else None
     return found
 

@@ -303,7 +303,8 @@ def test_opening_an_earlier_runs_fan_out_unfolds_it_in_its_place():
     after = run_conversation(before, tree, ["root/branch/2"])
 
     assert after[:2] == before[:2]  # the question, the fan-out's row
-    assert [m.group for m in after[2 : 2 + FOLD_BRANCHES_AT]] == ["root/branch/2"] * FOLD_BRANCHES_AT
+    branches = after[2 : 2 + FOLD_BRANCHES_AT]
+    assert [m.group for m in branches] == ["root/branch/2"] * FOLD_BRANCHES_AT
     assert after[2 + FOLD_BRANCHES_AT :] == [before[2], *later]  # the join's answer, the rest
     assert run_conversation(after, tree, ()) == before
 

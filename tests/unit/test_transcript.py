@@ -1,6 +1,13 @@
 """The chat side of a run and of a thread's saved state."""
 
+import asyncio
+import json
 import time
+
+from langchain.agents import create_agent
+from langchain_core.messages import HumanMessage
+from langgraph.graph import START, MessagesState, StateGraph
+from langgraph.types import Send
 
 from app.run_tree import RunTree
 from app.transcript import (
@@ -10,6 +17,8 @@ from app.transcript import (
     thread_messages,
     thread_title,
 )
+from demo_agent.model import DemoChatModel
+from demo_agent.tools import get_weather
 from tests.unit.sse import recorded_events
 
 
@@ -165,3 +174,55 @@ def test_one_node_run_again_step_after_step_is_not_a_fan_out():
         tree.apply(chunk, step + 0.5)
     messages = fold_branches(run_messages(tree), tree, ())
     assert [m.role for m in messages] == ["assistant"] * (FOLD_BRANCHES_AT + 2)
+
+
+CITIES = ["Paris", "Rome", "Oslo", "Lima", "Cairo", "Tokyo", "Quito"]
+
+
+def city_agents_tree() -> RunTree:
+    """A graph that sends each city's weather question to LangChain's `create_agent` (a
+    subgraph calling the model, the `get_weather` tool, the model again) in parallel, run
+    in-process; its events go through JSON as the server sends them."""
+    agent = create_agent(DemoChatModel(), tools=[get_weather])
+
+    def ask_each(state: MessagesState) -> list[Send]:
+        question = "What's the weather in {}?"
+        return [Send("city", {"messages": [HumanMessage(question.format(c))]}) for c in CITIES]
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("city", agent)
+    builder.add_conditional_edges(START, ask_each, ["city"])
+    graph = builder.compile()
+
+    def as_sent(event: dict) -> dict:  # messages as their JSON, anything else as text
+        def encode(value):
+            return value.model_dump() if hasattr(value, "model_dump") else str(value)
+
+        return json.loads(json.dumps(event, default=encode))
+
+    async def run() -> RunTree:
+        tree = RunTree()
+        async for event in graph.astream_events({"messages": []}, version="v2"):
+            tree.apply(as_sent(event), time.monotonic())
+        tree.finish("done")
+        return tree
+
+    return asyncio.run(run())
+
+
+def test_parallel_create_agents_fold_and_open_branch_by_branch():
+    tree = city_agents_tree()
+    folded = fold_branches(run_messages(tree), tree, ())
+    assert [(m.role, m.tool_name, m.content) for m in folded] == [
+        ("branches", "city", "7 parallel branches · 7 done")
+    ]
+
+    opened = fold_branches(run_messages(tree), tree, [folded[0].group])
+    per_branch = [(m.role, m.content.split(".")[0]) for m in opened[1:]]
+    assert per_branch[:3] == [
+        ("assistant", "Let me check the weather in Paris"),
+        ("tool", ""),
+        ("assistant", "It's 64 degrees and sunny in Paris"),
+    ]
+    assert len(per_branch) == 3 * len(CITIES)
+    assert per_branch[3] == ("assistant", "Let me check the weather in Rome")
