@@ -6,9 +6,10 @@ Documented in the README; change a value only together with it.
 COMPOSER_INPUT = "composer-input"
 SEND_BUTTON = "send-button"
 STOP_BUTTON = "stop-button"
-MESSAGE = "message"  # one per chat message, with data-role="user|assistant|tool"; data-group
-# names the fan-out of a bubble or card shown inside an opened BRANCHES row
-BRANCHES = "branches"  # a large fan-out's branches folded into one row: data-status, aria-expanded
+# One per chat message, with data-role="user|assistant|tool" (and data-group: its fan-out's,
+# when it shows inside an opened BRANCHES row).
+MESSAGE = "message"
+BRANCHES = "branches"  # a large fan-out's branches as one row: data-status, aria-expanded
 RUN_STATUS = "run-status"  # data-status="idle|running|replaying|done|error|cancelled|interrupted"
 ERROR_BANNER = "error-banner"
 RETRY_BUTTON = "retry-button"

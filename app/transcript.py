@@ -9,7 +9,7 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from app.run_tree import RunNode, RunTree, content_text, thinking_text
@@ -68,6 +68,7 @@ class _FanOut:
     parent_id: str
     name: str
     tasks: list[RunNode]  # in the order they started
+    branch_of: dict[str, int] = field(init=False)  # a task's run_id -> its place in ``tasks``
 
     def __post_init__(self) -> None:
         self.branch_of = {task.run_id: index for index, task in enumerate(self.tasks)}
