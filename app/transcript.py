@@ -133,12 +133,13 @@ def _outermost_task(tree: RunTree, run_id: str, fan_outs: dict[str, _FanOut]) ->
 
 
 def _branches_row(fan_out: _FanOut) -> ChatMessage:
-    """``40 parallel branches · 2 running · 38 done``: running while any branch runs, else
-    the first other outcome than done, if any."""
+    """``40 in parallel · 2 running · 38 done`` (after the node's name: ``branch``, or
+    ``tools`` for a model's parallel tool calls in `create_agent`): running while any branch
+    runs, else the first other outcome than done, if any."""
     counts = Counter(task.status for task in fan_out.tasks)
     in_order = [(status, counts[status]) for status in get_args(NodeStatus) if counts[status]]
     summary = " · ".join(
-        [f"{len(fan_out.tasks)} parallel branches", *(f"{n} {status}" for status, n in in_order)]
+        [f"{len(fan_out.tasks)} in parallel", *(f"{n} {status}" for status, n in in_order)]
     )
     status = next((s for s, _ in in_order if s != "done"), "done")  # running comes first
     return ChatMessage(

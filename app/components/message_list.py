@@ -136,8 +136,8 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
 
 
 def branches_row(message: rx.Var[ChatMessage]) -> rx.Component:
-    """A large fan-out's parallel branches as one row (``branch 40 parallel branches · 2
-    running · 38 done``); a click opens it: their bubbles and cards follow it."""
+    """A large fan-out's parallel branches as one row (``branch  40 in parallel · 2 running ·
+    38 done``); a click opens it: their bubbles and cards follow it."""
     opened = ConversationState.open_branches.contains(message.group)
     return rx.el.button(
         rx.cond(opened, rx.icon("chevron-down", size=14), rx.icon("chevron-right", size=14)),

@@ -176,7 +176,7 @@ def test_a_large_fan_out_is_one_row_in_the_chat_that_opens_on_its_branches(chat:
     ask(chat, "fan out 12")
     wait_for_status(chat, "done")
     row = by_test_id(chat, testids.BRANCHES)
-    expect(row).to_have_text("branch12 parallel branches · 12 done")
+    expect(row).to_have_text("branch12 in parallel · 12 done")
     expect(row).to_have_attribute("aria-expanded", "false")
     expect(messages(chat, "assistant")).to_have_text(["All 12 branches reported."])
 

@@ -5,7 +5,9 @@ import json
 import time
 
 from langchain.agents import create_agent
-from langchain_core.messages import HumanMessage
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.tools import tool
 from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Send
 
@@ -127,7 +129,7 @@ def test_a_large_fan_out_folds_into_one_row_where_its_first_branch_was():
     tree = fan_out_tree(FOLD_BRANCHES_AT)
     messages = fold_branches(run_messages(tree), tree, ())
     assert [(m.role, m.content) for m in messages] == [
-        ("branches", f"{FOLD_BRANCHES_AT} parallel branches · {FOLD_BRANCHES_AT} done"),
+        ("branches", f"{FOLD_BRANCHES_AT} in parallel · {FOLD_BRANCHES_AT} done"),
         ("assistant", "All reported."),
     ]
     row = messages[0]
@@ -153,12 +155,12 @@ def test_a_fan_out_row_says_how_many_branches_run_and_failed():
     running = fan_out_tree(8, ended=5, failed=1)
     row = fold_branches(run_messages(running), running, ())[0]
     assert (row.content, row.status) == (
-        "8 parallel branches · 3 running · 4 done · 1 error",
+        "8 in parallel · 3 running · 4 done · 1 error",
         "running",
     )
     failed = fan_out_tree(8, failed=2)
     row = fold_branches(run_messages(failed), failed, ())[0]
-    assert (row.content, row.status) == ("8 parallel branches · 6 done · 2 error", "error")
+    assert (row.content, row.status) == ("8 in parallel · 6 done · 2 error", "error")
 
 
 def test_one_node_run_again_step_after_step_is_not_a_fan_out():
@@ -181,8 +183,7 @@ CITIES = ["Paris", "Rome", "Oslo", "Lima", "Cairo", "Tokyo", "Quito"]
 
 def city_agents_tree() -> RunTree:
     """A graph that sends each city's weather question to LangChain's `create_agent` (a
-    subgraph calling the model, the `get_weather` tool, the model again) in parallel, run
-    in-process; its events go through JSON as the server sends them."""
+    subgraph calling the model, the `get_weather` tool, the model again) in parallel."""
     agent = create_agent(DemoChatModel(), tools=[get_weather])
 
     def ask_each(state: MessagesState) -> list[Send]:
@@ -192,18 +193,19 @@ def city_agents_tree() -> RunTree:
     builder = StateGraph(MessagesState)
     builder.add_node("city", agent)
     builder.add_conditional_edges(START, ask_each, ["city"])
-    graph = builder.compile()
+    return tree_of_events(builder.compile(), {"messages": []})
 
-    def as_sent(event: dict) -> dict:  # messages as their JSON, anything else as text
-        def encode(value):
-            return value.model_dump() if hasattr(value, "model_dump") else str(value)
 
-        return json.loads(json.dumps(event, default=encode))
+def tree_of_events(graph, input: dict) -> RunTree:
+    """``graph`` run in-process; its events go through JSON as the server sends them."""
+
+    def encode(value):  # messages as their JSON, anything else as text
+        return value.model_dump() if hasattr(value, "model_dump") else str(value)
 
     async def run() -> RunTree:
         tree = RunTree()
-        async for event in graph.astream_events({"messages": []}, version="v2"):
-            tree.apply(as_sent(event), time.monotonic())
+        async for event in graph.astream_events(input, version="v2"):
+            tree.apply(json.loads(json.dumps(event, default=encode)), time.monotonic())
         tree.finish("done")
         return tree
 
@@ -214,7 +216,7 @@ def test_parallel_create_agents_fold_and_open_branch_by_branch():
     tree = city_agents_tree()
     folded = fold_branches(run_messages(tree), tree, ())
     assert [(m.role, m.tool_name, m.content) for m in folded] == [
-        ("branches", "city", "7 parallel branches · 7 done")
+        ("branches", "city", "7 in parallel · 7 done")
     ]
 
     opened = fold_branches(run_messages(tree), tree, [folded[0].group])
@@ -226,3 +228,33 @@ def test_parallel_create_agents_fold_and_open_branch_by_branch():
     ]
     assert len(per_branch) == 3 * len(CITIES)
     assert per_branch[3] == ("assistant", "Let me check the weather in Rome")
+
+
+class ScriptedModel(GenericFakeChatModel):
+    """A chat model that answers with the next of its ``messages``, tools or not."""
+
+    def bind_tools(self, tools, **kwargs):
+        return self
+
+
+def test_a_models_many_parallel_tool_calls_in_create_agent_fold_into_one_row():
+    """`create_agent` runs each tool call of a model's answer as a task of its `tools` node."""
+
+    @tool
+    def lookup(city: str) -> str:
+        """Look a city up."""
+        return f"{city}: fine"
+
+    calls = [{"name": "lookup", "args": {"city": c}, "id": f"call-{c}"} for c in CITIES]
+    answers = iter([AIMessage("Checking them all.", tool_calls=calls), AIMessage("All fine.")])
+    agent = create_agent(ScriptedModel(messages=answers, disable_streaming=True), [lookup])
+    tree = tree_of_events(agent, {"messages": [HumanMessage("How are they?")]})
+
+    folded = fold_branches(run_messages(tree), tree, ())
+    assert [(m.role, m.tool_name, m.content) for m in folded] == [
+        ("assistant", "", "Checking them all."),
+        ("branches", "tools", "7 in parallel · 7 done"),
+        ("assistant", "", "All fine."),
+    ]
+    opened = fold_branches(run_messages(tree), tree, [folded[1].group])
+    assert [m.tool_output for m in opened[2:-1]] == [f"{c}: fine" for c in CITIES]
