@@ -95,8 +95,9 @@ def fold_branches(
         if fan_out.key not in members:
             members[fan_out.key] = []
             rows.append(fan_out)
-        member = dataclasses.replace(message, group=fan_out.key)
-        members[fan_out.key].append((fan_out.branch_of[found], member))
+        if fan_out.key in open_groups:  # a folded one's messages are not shown: not copied
+            member = dataclasses.replace(message, group=fan_out.key)
+            members[fan_out.key].append((fan_out.branch_of[found], member))
     folded: list[ChatMessage] = []
     for row in rows:
         if isinstance(row, ChatMessage):
