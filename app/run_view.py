@@ -138,11 +138,9 @@ def run_conversation(
     own = fold_branches(run_messages(tree), tree, open_groups)
     if not tree.is_finished:
         own = [_without_text(m) if m.role == "assistant" else m for m in own]
-    first = next(
-        (i for i, m in enumerate(messages) if m.run_id and tree.get(m.run_id) is not None),
-        len(messages),
-    )
-    others = [m for m in messages if not m.run_id or tree.get(m.run_id) is None]
+    in_tree = [bool(m.run_id) and tree.get(m.run_id) is not None for m in messages]
+    first = in_tree.index(True) if True in in_tree else len(messages)
+    others = [m for m, mine in zip(messages, in_tree, strict=True) if not mine]
     return others[:first] + own + others[first:]
 
 
