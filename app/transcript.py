@@ -24,7 +24,9 @@ FOLD_BRANCHES_AT = 6
 @dataclass
 class ChatMessage:
     """One row of the chat. ``run_id`` is the model or tool run it came from, if any (a tool
-    call whose tool has not started yet carries its model's run)."""
+    call whose tool has not started yet carries its model's run). A ``branches`` row carries
+    the graph run that fanned out, the branches' node name in ``tool_name``, how they did in
+    ``content`` and their outcome in ``status``."""
 
     role: MessageRole
     content: str = ""
