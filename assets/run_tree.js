@@ -38,14 +38,19 @@ window.runTree = (() => {
     return document.getElementById("tree-root");
   }
 
+  // A model's tokens: usage_metadata as reported so far (a provider may send its input
+  // tokens first and its output only with the last chunk), never fewer out than it streamed.
+  const reportsUsage = (row) => row.input_tokens >= 0 || row.output_tokens >= 0;
+  const outputTokens = (row) => Math.max(row.output_tokens, row.answer_tokens + row.thinking_tokens, 0);
+
   // A run's numbers: a model's time to first token and speed, its thinking tokens, and its
-  // tokens (in→out as reported in usage_metadata, else the answer tokens streamed so far).
+  // tokens (in→out when it reports usage, else the answer tokens streamed so far).
   function numbers(row) {
     const parts = [];
     if (row.ttft_ms >= 0) parts.push(`TTFT ${formatDuration(row.ttft_ms)}`);
     if (row.tokens_per_s >= 0) parts.push(`${row.tokens_per_s.toFixed(0)} tok/s`);
     if (row.thinking_tokens > 0) parts.push(`${row.thinking_tokens} think`);
-    if (row.input_tokens >= 0 || row.output_tokens >= 0) parts.push(`${Math.max(row.input_tokens, 0)}→${Math.max(row.output_tokens, 0)} tok`);
+    if (reportsUsage(row)) parts.push(`${Math.max(row.input_tokens, 0)}→${outputTokens(row)} tok`);
     else if (row.answer_tokens > 0) parts.push(`${row.answer_tokens} tok`);
     return parts.map((part) => part.replaceAll(" ", "\u00a0")).join(" · "); // breaks between figures only
   }
@@ -170,26 +175,23 @@ window.runTree = (() => {
     bars(rescale ? nodes.values() : []);
   }
 
-  // The run in a few numbers, from the rows: wall time, model and tool calls, and the tokens
-  // the models reported (usage_metadata), else the tokens they streamed.
+  // The run in a few numbers, from the rows: wall time, model and tool calls, and the models'
+  // tokens (as their nodes count them: reported, else streamed).
   function totalsText() {
     if (!nodes.size) return "";
-    let models = 0, tools = 0, streamed = 0, input = 0, output = 0, reported = false;
+    let models = 0, tools = 0, input = 0, output = 0, reported = false;
     for (const { row } of nodes.values()) {
       if (row.kind === "tool") tools += 1;
       if (row.kind !== "chat_model" && row.kind !== "llm") continue;
       models += 1;
-      streamed += row.answer_tokens + row.thinking_tokens;
-      if (row.input_tokens >= 0 || row.output_tokens >= 0) {
-        reported = true;
-        input += Math.max(row.input_tokens, 0);
-        output += Math.max(row.output_tokens, 0);
-      }
+      reported = reported || reportsUsage(row);
+      input += Math.max(row.input_tokens, 0);
+      output += outputTokens(row);
     }
     const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
     const parts = [formatDuration(elapsedNow()), plural(models, "model call"), plural(tools, "tool call")];
     if (reported) parts.push(`${plural(input + output, "token")} (in ${input} · out ${output})`);
-    else if (streamed > 0) parts.push(`${plural(streamed, "token")} streamed`);
+    else if (output > 0) parts.push(`${plural(output, "token")} streamed`);
     return parts.join(" · ");
   }
 

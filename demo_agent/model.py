@@ -141,20 +141,6 @@ def _markdown_section(n: int) -> str:
     )
 
 
-def with_usage(chunks: Iterator[AIMessageChunk], input_tokens: int) -> Iterator[AIMessageChunk]:
-    """``chunks``, the last one carrying ``usage_metadata``: ``input_tokens`` in, one token
-    per chunk out."""
-    pieces = list(chunks)
-    usage = {
-        "input_tokens": input_tokens,
-        "output_tokens": len(pieces),
-        "total_tokens": input_tokens + len(pieces),
-    }
-    for index, piece in enumerate(pieces):
-        last = index == len(pieces) - 1
-        yield piece.model_copy(update={"usage_metadata": usage}) if last else piece
-
-
 def _input_tokens(messages: Sequence[BaseMessage]) -> int:
     """The prompt's size as the demo counts tokens: word pieces."""
     return sum(len(split_words(_text(m))) for m in messages if _text(m))
@@ -272,6 +258,22 @@ class DemoChatModel(BaseChatModel):
         """The chunks this model streams for ``reply`` (a subclass may add to them)."""
         return reply.chunks()
 
+    def with_usage(
+        self, chunks: Iterator[AIMessageChunk], input_tokens: int
+    ) -> Iterator[AIMessageChunk]:
+        """``chunks`` with their ``usage_metadata`` as OpenAI's models stream it
+        (``stream_usage``): all of it on the last chunk, ``input_tokens`` in and one token per
+        chunk out."""
+        pieces = list(chunks)
+        usage = {
+            "input_tokens": input_tokens,
+            "output_tokens": len(pieces),
+            "total_tokens": input_tokens + len(pieces),
+        }
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            yield piece.model_copy(update={"usage_metadata": usage}) if last else piece
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -280,7 +282,7 @@ class DemoChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
-        chunks = with_usage(self.reply_chunks(reply), _input_tokens(messages))
+        chunks = self.with_usage(self.reply_chunks(reply), _input_tokens(messages))
         return generate_from_stream(ChatGenerationChunk(message=chunk) for chunk in chunks)
 
     def _stream(
@@ -292,7 +294,7 @@ class DemoChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in with_usage(self.reply_chunks(reply), _input_tokens(messages)):
+        for chunk in self.with_usage(self.reply_chunks(reply), _input_tokens(messages)):
             if delay:
                 time.sleep(delay)
             yield ChatGenerationChunk(message=chunk)
@@ -306,6 +308,6 @@ class DemoChatModel(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         reply = plan_reply(messages, _bound_tool_names(kwargs))
         delay = token_delay() if reply.paced else 0.0
-        for chunk in with_usage(self.reply_chunks(reply), _input_tokens(messages)):
+        for chunk in self.with_usage(self.reply_chunks(reply), _input_tokens(messages)):
             await asyncio.sleep(delay)  # even 0 lets the event loop send what is queued
             yield ChatGenerationChunk(message=chunk)

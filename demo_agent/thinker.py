@@ -1,5 +1,6 @@
-"""Graph `thinker`: one model call that thinks before it answers, streaming Anthropic-style
-content blocks: `thinking` pieces (index 0), a `signature`, then `text` pieces (index 1)."""
+"""Graph `thinker`: one model call that thinks before it answers, streaming as Anthropic's
+models do through LangChain: content blocks (`thinking` pieces at index 0, a `signature`, then
+`text` pieces at index 1), the input tokens on the first chunk and the output on the last."""
 
 from __future__ import annotations
 
@@ -27,6 +28,20 @@ class ThinkingChatModel(DemoChatModel):
         yield AIMessageChunk(content=[{"type": "thinking", "signature": SIGNATURE, "index": 0}])
         for piece in split_words(reply.text):
             yield AIMessageChunk(content=[{"type": "text", "text": piece, "index": 1}])
+
+    def with_usage(
+        self, chunks: Iterator[AIMessageChunk], input_tokens: int
+    ) -> Iterator[AIMessageChunk]:
+        """Usage split as `langchain-anthropic` streams it (LangChain adds chunks' usage up):
+        the first chunk (``message_start``) carries the input tokens and no output, the last
+        (``message_delta``) the output tokens and no input."""
+        pieces = list(chunks)
+        first = {"input_tokens": input_tokens, "output_tokens": 0, "total_tokens": input_tokens}
+        output = len(pieces)
+        last = {"input_tokens": 0, "output_tokens": output, "total_tokens": output}
+        for index, piece in enumerate(pieces):
+            usage = first if index == 0 else last if index == len(pieces) - 1 else None
+            yield piece.model_copy(update={"usage_metadata": usage}) if usage else piece
 
 
 model = ThinkingChatModel()

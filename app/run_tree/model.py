@@ -29,6 +29,8 @@ UNFINISHED_NOTE = (
 INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
 RUN_FAILED = "run failed"
 CUSTOM_EVENT = "on_custom_event"
+#: The token counts read from a model's ``usage_metadata``.
+USAGE_KEYS = ("input_tokens", "output_tokens", "total_tokens")
 
 
 @dataclass
@@ -150,22 +152,25 @@ class RunNode:
             if self.first_token_at is None:
                 self.first_token_at = at
             self.last_token_at = at
-        new_usage = self.add_usage(chunk)
+        new_usage = self._add_chunk_usage(chunk)
         speed_known = self.tokens_per_second is not None
         first_token = not had_token and self.first_token_at is not None
         return new_usage or first_token or not had_speed and speed_known
 
-    def add_usage(self, message: Any) -> bool:
-        """Take a message's ``usage_metadata`` token counts (a chunk's, or the final output's);
-        returns whether they changed."""
-        usage = message.get("usage_metadata") if isinstance(message, dict) else None
-        if not isinstance(usage, dict):
-            return False
+    def take_usage(self, message: Any) -> None:
+        """Take the final message's ``usage_metadata`` (the model's end event): the whole
+        call's token counts, replacing what its chunks added up to."""
+        usage = _usage_counts(message)
+        if usage:
+            self.usage = usage
+
+    def _add_chunk_usage(self, chunk: Any) -> bool:
+        """Add a chunk's ``usage_metadata`` to the counts so far, as LangChain adds chunks up:
+        a chunk carries its share (Anthropic's first chunk the input tokens, its last the
+        output; OpenAI's last chunk all of them). Returns whether the counts changed."""
         before = dict(self.usage)
-        for key in ("input_tokens", "output_tokens", "total_tokens"):
-            value = usage.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                self.usage[key] = value
+        for key, value in _usage_counts(chunk).items():
+            self.usage[key] = self.usage.get(key, 0) + value
         return self.usage != before
 
     def _add_tool_call_fragment(self, fragment: dict[str, Any]) -> None:
@@ -343,7 +348,7 @@ class RunTree:
         elif phase == "end":
             node.outputs = data.get("output")
             if node.kind in MODEL_KINDS:
-                node.add_usage(node.outputs)
+                node.take_usage(node.outputs)
             if node.inputs is None and "input" in data:
                 node.inputs = data["input"]
             node.tool_call_id = node.tool_call_id or _tool_call_id(node.outputs)
@@ -508,6 +513,18 @@ def parse_event_name(event: Any) -> tuple[str, str | None]:
     if not kind or phase not in PHASES:
         return OTHER_KIND, None
     return kind, phase
+
+
+def _usage_counts(message: Any) -> dict[str, int]:
+    """The token counts of a message's (or chunk's) ``usage_metadata``, if it has any."""
+    usage = message.get("usage_metadata") if isinstance(message, dict) else None
+    if not isinstance(usage, dict):
+        return {}
+    return {
+        key: value
+        for key in USAGE_KEYS
+        if isinstance(value := usage.get(key), int) and not isinstance(value, bool)
+    }
 
 
 def content_text(value: Any) -> str:

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app import testids
-from tests.e2e.pages import ask, messages, open_app, tree_nodes, wait_for_status
+from tests.e2e.pages import ask, messages, open_app, pick_graph, tree_nodes, wait_for_status
 
 # A word every 30 ms: section 1 (a heading, lists, a code block, a table), then 60 words.
 MARKDOWN = "slow markdown 120 tokens"
@@ -143,6 +143,34 @@ def test_model_numbers_and_run_totals_show_while_the_run_streams(chat: Page):
     details = chat.get_by_test_id(testids.NODE_DETAILS)
     expect(details).to_contain_text("Time to first token")
     expect(details).to_contain_text("Output tokens")
+
+
+# A running model's tokens (in, out) once it has streamed a few: null before.
+TOKENS_WHILE_STREAMING = """() => {
+  const node = document.querySelector(
+    '[data-testid="tree-node"][data-kind="chat_model"][data-status="running"]');
+  const text = node?.querySelector('[data-testid="model-numbers"]').textContent || "";
+  const match = text.match(/(\\d+)→(\\d+)\\stok/);
+  return match && Number(match[2]) >= 5 ? [Number(match[1]), Number(match[2])] : null;
+}"""
+
+
+def test_a_models_tokens_count_up_while_its_usage_is_still_to_come(chat: Page):
+    """The thinker reports usage as Anthropic's models do: its input tokens on the first
+    chunk, its output only on the last. Meanwhile the node counts what it streamed."""
+    pick_graph(chat, "thinker")
+    ask(chat, "Hello there?")
+    during = chat.wait_for_function(TOKENS_WHILE_STREAMING, polling="raf").json_value()
+    wait_for_status(chat, "done")
+
+    numbers = tree_nodes(chat, kind="chat_model").get_by_test_id(testids.MODEL_NUMBERS)
+    final = re.search(r"(\d+)→(\d+)\stok", numbers.inner_text())
+    given, answered = int(final[1]), int(final[2])
+    assert during[0] == given > 0  # the input tokens, from the first chunk on
+    assert answered > during[1]
+    expect(chat.get_by_test_id(testids.RUN_TOTALS)).to_contain_text(
+        f"{given + answered} tokens (in {given} · out {answered})"
+    )
 
 
 # What of the tree panel reaches past its right edge, and what of a model's numbers is cut.

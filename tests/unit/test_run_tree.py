@@ -1,7 +1,10 @@
 """The run tree model, fed hand-made frames in hostile orders."""
 
+import asyncio
 import itertools
+import json
 import random
+import time
 
 import pytest
 
@@ -702,3 +705,31 @@ def test_a_chunk_that_only_adds_a_token_is_counted_not_changed():
     assert after({"content": "", "usage_metadata": {"input_tokens": 9}}) == (["model"], [])
     assert after({"content": "."}) == ([], ["model"])
     assert tree.get("model").answer_tokens == 4
+
+
+def test_a_models_usage_adds_up_over_its_chunks_as_langchain_adds_them(monkeypatch):
+    """The thinker streams usage as `langchain-anthropic` does (input tokens on the first
+    chunk, output on the last): run in-process, its events through JSON as the server sends
+    them, the model's node has its input tokens from the first chunk on, and the whole call's
+    counts once the last chunk is in, before its end event says them again."""
+    monkeypatch.setenv("DEMO_TOKEN_DELAY", "0")
+    from demo_agent.thinker import graph
+
+    async def usage_by_event() -> list[tuple[str, dict[str, int]]]:
+        tree, seen = RunTree(), []
+        events = graph.astream_events({"messages": [("human", "Hello there?")]}, version="v2")
+        async for event in events:
+            event = json.loads(json.dumps(event, default=lambda value: value.model_dump()))
+            tree.apply(event, time.monotonic())
+            models = tree.model_runs()
+            if models and event["run_id"] == models[0].run_id:
+                seen.append((event["event"], dict(models[0].usage)))
+        return seen
+
+    seen = asyncio.run(usage_by_event())
+    chunks = [usage for event, usage in seen if event == "on_chat_model_stream"]
+    streamed = len(chunks) - 1  # the demo counts a token per chunk it streams
+    whole = {"input_tokens": 2, "output_tokens": streamed, "total_tokens": 2 + streamed}
+    first = {"input_tokens": 2, "output_tokens": 0, "total_tokens": 2}
+    assert chunks == [first] * (len(chunks) - 2) + [whole] * 2  # LangChain ends on an empty chunk
+    assert seen[-1] == ("on_chat_model_end", whole)
