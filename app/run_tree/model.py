@@ -119,10 +119,21 @@ class RunNode:
         return max(self.first_token_at - self.started_at, 0.0)
 
     @property
+    def streamed_tokens(self) -> int:
+        """The tokens a model run streamed: its chunks with answer, thinking or a tool call,
+        or the output tokens its usage reports when more (a provider may send several tokens
+        a chunk), less the reasoning tokens it reported but never streamed (they came before
+        its first token)."""
+        chunks = self.answer_tokens + self.thinking_tokens + self.tool_call_tokens
+        reported = self.usage.get("output_tokens", 0)
+        if not self.thinking_tokens:
+            reported -= self.usage.get("reasoning_tokens", 0)
+        return max(chunks, reported)
+
+    @property
     def tokens_per_second(self) -> float | None:
-        """Streamed tokens (answer, thinking and tool-call chunks) per second from the first to
-        the latest (None before two)."""
-        tokens = self.answer_tokens + self.thinking_tokens + self.tool_call_tokens
+        """Streamed tokens per second from the first to the latest (None before two)."""
+        tokens = self.streamed_tokens
         if self.first_token_at is None or self.last_token_at is None:
             return None
         span = self.last_token_at - self.first_token_at
@@ -516,14 +527,18 @@ def parse_event_name(event: Any) -> tuple[str, str | None]:
 
 
 def _usage_counts(message: Any) -> dict[str, int]:
-    """The token counts of a message's (or chunk's) ``usage_metadata``, if it has any."""
+    """The token counts of a message's (or chunk's) ``usage_metadata``, if it has any: those
+    of ``USAGE_KEYS``, and the output's reasoning tokens as ``reasoning_tokens``."""
     usage = message.get("usage_metadata") if isinstance(message, dict) else None
     if not isinstance(usage, dict):
         return {}
+    details = usage.get("output_token_details")
+    fields = {key: usage.get(key) for key in USAGE_KEYS}
+    fields["reasoning_tokens"] = details.get("reasoning") if isinstance(details, dict) else None
     return {
         key: value
-        for key in USAGE_KEYS
-        if isinstance(value := usage.get(key), int) and not isinstance(value, bool)
+        for key, value in fields.items()
+        if isinstance(value, int) and not isinstance(value, bool)
     }
 
 

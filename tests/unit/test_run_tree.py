@@ -733,3 +733,44 @@ def test_a_models_usage_adds_up_over_its_chunks_as_langchain_adds_them(monkeypat
     first = {"input_tokens": 2, "output_tokens": 0, "total_tokens": 2}
     assert chunks == [first] * (len(chunks) - 2) + [whole] * 2  # LangChain ends on an empty chunk
     assert seen[-1] == ("on_chat_model_end", whole)
+
+
+def _usage(input_tokens: int, output_tokens: int, reasoning: int = 0) -> dict:
+    usage = {"input_tokens": input_tokens, "output_tokens": output_tokens}
+    usage["total_tokens"] = input_tokens + output_tokens
+    if reasoning:
+        usage["output_token_details"] = {"reasoning": reasoning}
+    return usage
+
+
+# Five chunks 0.1 s apart, as providers stream them through LangChain (usage as deltas).
+SPEEDS = {
+    # Gemini: a sentence a chunk, each with its share of the output tokens
+    "coarse chunks": (
+        [{"content": "A whole sentence.", "usage_metadata": _usage(9 if i == 0 else 0, 20)}
+         for i in range(5)],
+        (100 - 1) / 0.4,
+    ),
+    # OpenAI's reasoning models: a token a chunk, usage last, counting the hidden reasoning
+    "unstreamed reasoning": (
+        [{"content": "tok"} for _ in range(4)]
+        + [{"content": "tok", "usage_metadata": _usage(9, 1005, reasoning=1000)}],
+        (5 - 1) / 0.4,
+    ),
+    # Anthropic: input tokens first, output last; several tokens a chunk
+    "output last": (
+        [{"content": "Some words", "usage_metadata": _usage(9, 0)}]
+        + [{"content": " more words"} for _ in range(3)]
+        + [{"content": ".", "usage_metadata": _usage(0, 41)}],
+        (41 - 1) / 0.4,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("chunks, speed", SPEEDS.values(), ids=SPEEDS.keys())
+def test_a_models_speed_counts_the_tokens_it_streamed_whatever_its_chunks_hold(chunks, speed):
+    tree = RunTree()
+    tree.apply(frame("on_chat_model_start", "model", [ROOT], name="Model"), 100.0)
+    for i, chunk in enumerate(chunks):
+        tree.apply(model_stream("model", [ROOT], chunk), 100.5 + i / 10)
+    assert tree.get("model").tokens_per_second == pytest.approx(speed)
