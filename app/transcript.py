@@ -111,6 +111,14 @@ def fold_branches(
     return folded
 
 
+def fan_out_holding(tree: RunTree, run_id: str) -> str:
+    """The ``group`` of the large fan-out ``run_id`` runs in (the key of its ``branches``
+    row), or "" when it runs in none."""
+    fan_outs = _fan_outs(tree)
+    task = _outermost_task(tree, run_id, fan_outs) if fan_outs else None
+    return fan_outs[task].key if task else ""
+
+
 def _fan_outs(tree: RunTree) -> dict[str, _FanOut]:
     """The large fan-outs of ``tree``, by the run_id of each of their tasks."""
     by_step: dict[tuple[str, str, int], list[RunNode]] = {}

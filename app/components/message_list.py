@@ -149,6 +149,8 @@ def branches_row(message: rx.Var[ChatMessage]) -> rx.Component:
         data_testid=testids.BRANCHES,
         data_fan_out=message.group,
         data_status=message.status,
+        # a run inside it is selected (in the tree, or one of its bubbles when open)
+        data_selected=(message.group == TreePanelState.selected_fan_out).to_string(),
         aria_expanded=opened.to_string(),
         on_click=ConversationState.toggle_branches(message.group, message.run_id),
     )

@@ -33,7 +33,7 @@ from app.run_tree import DetailRow, RunTree, format_duration, node_details
 from app.run_view import RunView, ShownTree, TreeDelta, empty_tree_delta, tree_delta
 from app.state.access import person_of
 from app.state.page_scripts import update_tree
-from app.transcript import title_from
+from app.transcript import fan_out_holding, title_from
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class TreePanelState(rx.State):
     viewed_run_id: str = ""
     selected_run_id: str = ""
     selected_details: list[DetailRow] = []
+    selected_fan_out: str = ""  # the chat's branches row that holds the selected run, if any
     hide_plumbing: bool = False
 
     _shown_epoch: str = ""  # which copy of what the page has is the latest (see above)
@@ -207,7 +208,7 @@ class TreePanelState(rx.State):
     async def clear(self) -> list[EventSpec]:
         """Forget every tree (a new or another thread)."""
         self.run_choices, self.viewed_run_id, self.selected_run_id = [], "", ""
-        self.selected_details = []
+        self.selected_details, self.selected_fan_out = [], ""
         self._kept().trees.clear()
         return await self.whole_tree()
 
@@ -250,6 +251,9 @@ class TreePanelState(rx.State):
         details = node_details(node, tree.started_at) if tree and node else []
         if details != self.selected_details:
             self.selected_details = details
+        fan_out = fan_out_holding(tree, node.run_id) if tree and node else ""
+        if fan_out != self.selected_fan_out:
+            self.selected_fan_out = fan_out
 
 
 def _label(index: int, run: RecordingSummary) -> str:

@@ -170,8 +170,9 @@ def test_a_fan_out_drawn_change_by_change_is_the_tree_a_fresh_page_draws_whole(c
 
 
 def test_a_large_fan_out_is_one_row_in_the_chat_that_opens_on_its_branches(chat: Page):
-    """Twelve parallel branches are one row saying how they did, not twelve bubbles; opened,
-    their answers follow it in the order they started, and each leads to its run."""
+    """Twelve parallel branches are one row saying how they did, not twelve bubbles, marked
+    while a run inside them is selected; opened, their answers follow it in the order they
+    started, and each leads to its run."""
     pick_graph(chat, "fanout")
     ask(chat, "fan out 12")
     wait_for_status(chat, "done")
@@ -179,6 +180,11 @@ def test_a_large_fan_out_is_one_row_in_the_chat_that_opens_on_its_branches(chat:
     expect(row).to_have_text("branch12 in parallel · 12 done")
     expect(row).to_have_attribute("aria-expanded", "false")
     expect(messages(chat, "assistant")).to_have_text(["All 12 branches reported."])
+    # a run inside a folded branch, selected in the tree: the row that holds it says so
+    tree_nodes(chat, name="branch").nth(2).locator(".node-row").first.click()
+    expect(row).to_have_attribute("data-selected", "true")
+    tree_nodes(chat, name="join").locator(".node-row").first.click()
+    expect(row).to_have_attribute("data-selected", "false")
 
     row.click()
     expect(row).to_have_attribute("aria-expanded", "true")

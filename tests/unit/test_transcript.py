@@ -14,6 +14,7 @@ from langgraph.types import Send
 from app.run_tree import RunTree
 from app.transcript import (
     FOLD_BRANCHES_AT,
+    fan_out_holding,
     fold_branches,
     run_messages,
     thread_messages,
@@ -144,6 +145,14 @@ def test_an_opened_fan_out_shows_its_branches_after_its_row_in_the_order_they_st
     assert [m.content for m in messages] == [messages[0].content, *branches, "All reported."]
     assert [m.group for m in messages[1:-1]] == ["root/branch/2"] * FOLD_BRANCHES_AT
     assert messages[-1].group == ""
+
+
+def test_a_run_inside_a_fan_out_is_held_by_its_row():
+    tree = fan_out_tree(FOLD_BRANCHES_AT)
+    held = {run: fan_out_holding(tree, run) for run in ("model-3", "branch-3", "model-join")}
+    assert held == {"model-3": "root/branch/2", "branch-3": "root/branch/2", "model-join": ""}
+    few = fan_out_tree(FOLD_BRANCHES_AT - 1)
+    assert fan_out_holding(few, "model-3") == ""
 
 
 def test_a_few_parallel_branches_stay_bubbles_of_their_own():
