@@ -45,6 +45,7 @@ PAGE_DEFAULTS: dict[str, Any] = {
     "tokens_per_s": -1.0,
     "input_tokens": -1,
     "output_tokens": -1,
+    "tool_call_tokens": 0,
 }
 #: One tree row as the page's script gets it: TreeRow's fields but the ones it computes.
 PageRow = dict[str, Any]

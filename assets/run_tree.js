@@ -12,7 +12,7 @@ window.runTree = (() => {
     parent_id: "", name: "", kind: "", status: "", step: -1, duration_label: "",
     duration_ms: -1, answer_tokens: 0, thinking_tokens: 0, summary: "", is_plumbing: false,
     is_root: false, error: "", start_ms: 0, end_ms: -1, ttft_ms: -1, tokens_per_s: -1,
-    input_tokens: -1, output_tokens: -1,
+    input_tokens: -1, output_tokens: -1, tool_call_tokens: 0,
   };
   const nodes = new Map(); // run_id -> {row, el, line, children}
   let clock = { base: 0, at: performance.now(), finished: true };
@@ -41,17 +41,18 @@ window.runTree = (() => {
   // A model's tokens: usage_metadata as reported so far (a provider may send its input
   // tokens first and its output only with the last chunk), never fewer out than it streamed.
   const reportsUsage = (row) => row.input_tokens >= 0 || row.output_tokens >= 0;
-  const outputTokens = (row) => Math.max(row.output_tokens, row.answer_tokens + row.thinking_tokens, 0);
+  const written = (row) => row.answer_tokens + row.tool_call_tokens; // all but the thinking
+  const outputTokens = (row) => Math.max(row.output_tokens, written(row) + row.thinking_tokens, 0);
 
   // A run's numbers: a model's time to first token and speed, its thinking tokens, and its
-  // tokens (in→out when it reports usage, else the answer tokens streamed so far).
+  // tokens (in→out when it reports usage, else the answer and tool-call tokens so far).
   function numbers(row) {
     const parts = [];
     if (row.ttft_ms >= 0) parts.push(`TTFT ${formatDuration(row.ttft_ms)}`);
     if (row.tokens_per_s >= 0) parts.push(`${row.tokens_per_s.toFixed(0)} tok/s`);
     if (row.thinking_tokens > 0) parts.push(`${row.thinking_tokens} think`);
     if (reportsUsage(row)) parts.push(`${Math.max(row.input_tokens, 0)}→${outputTokens(row)} tok`);
-    else if (row.answer_tokens > 0) parts.push(`${row.answer_tokens} tok`);
+    else if (written(row) > 0) parts.push(`${written(row)} tok`);
     return parts.map((part) => part.replaceAll(" ", "\u00a0")).join(" · "); // breaks between figures only
   }
 
@@ -116,7 +117,7 @@ window.runTree = (() => {
     }
     if (has("is_plumbing")) el.dataset.plumbing = String(Boolean(row.is_plumbing));
     if (has("summary")) summary.textContent = summary.title = row.summary || "";
-    if (has("ttft_ms", "tokens_per_s", "thinking_tokens", "input_tokens", "output_tokens", "answer_tokens")) {
+    if (has("ttft_ms", "tokens_per_s", "thinking_tokens", "input_tokens", "output_tokens", "answer_tokens", "tool_call_tokens")) {
       figures.textContent = figures.title = numbers(row);
     }
     if (has("duration_ms", "duration_label")) {

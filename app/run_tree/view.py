@@ -61,6 +61,7 @@ class TreeRow:
     tokens_per_s: float = -1.0  # a model run's streaming speed; -1 when unknown
     input_tokens: int = -1  # a model run's usage_metadata; -1 when not reported
     output_tokens: int = -1
+    tool_call_tokens: int = 0  # a model run's chunks that carried a tool call
     children: list[TreeRow] = field(default_factory=list)
 
 
@@ -187,6 +188,7 @@ def _row(
         tokens_per_s=-1.0 if speed is None else round(speed, 1),
         input_tokens=node.usage.get("input_tokens", -1),
         output_tokens=node.usage.get("output_tokens", -1),
+        tool_call_tokens=node.tool_call_tokens,
     )
 
 
