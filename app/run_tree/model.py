@@ -122,13 +122,12 @@ class RunNode:
     def streamed_tokens(self) -> int:
         """The tokens a model run streamed: its chunks with answer, thinking or a tool call,
         or the output tokens its usage reports when more (a provider may send several tokens
-        a chunk), less the reasoning tokens it reported but never streamed (they came before
-        its first token)."""
+        a chunk). Reasoning tokens it reports count only as far as it streamed thinking: a
+        reasoning model may stream none of them, or a short summary."""
         chunks = self.answer_tokens + self.thinking_tokens + self.tool_call_tokens
-        reported = self.usage.get("output_tokens", 0)
-        if not self.thinking_tokens:
-            reported -= self.usage.get("reasoning_tokens", 0)
-        return max(chunks, reported)
+        reasoning = self.usage.get("reasoning_tokens", 0)
+        shown = min(self.thinking_tokens, reasoning)
+        return max(chunks, self.usage.get("output_tokens", 0) - reasoning + shown)
 
     @property
     def tokens_per_second(self) -> float | None:

@@ -757,6 +757,13 @@ SPEEDS = {
         + [{"content": "tok", "usage_metadata": _usage(9, 1005, reasoning=1000)}],
         (5 - 1) / 0.4,
     ),
+    # ... or streaming a short summary of it first
+    "reasoning summary": (
+        [{"content": [{"type": "reasoning", "reasoning": "hmm"}]} for _ in range(2)]
+        + [{"content": "tok"} for _ in range(2)]
+        + [{"content": "tok", "usage_metadata": _usage(9, 1003, reasoning=1000)}],
+        (5 - 1) / 0.4,
+    ),
     # Anthropic: input tokens first, output last; several tokens a chunk
     "output last": (
         [{"content": "Some words", "usage_metadata": _usage(9, 0)}]
