@@ -200,7 +200,9 @@ def _gives_first_text(part: StreamPart, tree: RunTree, with_text: set[str]) -> b
         return False
     run_id = str(part.data.get("run_id", ""))
     node = tree.get(run_id)
-    if run_id in with_text or node is None or not node.streamed_text.strip(_MARKERS):
+    if run_id in with_text or node is None or node.nostream:
+        return False
+    if not node.streamed_text.strip(_MARKERS):
         return False
     with_text.add(run_id)
     return True

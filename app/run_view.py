@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from app.run_tree import RunNode, RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
-from app.transcript import ChatMessage, fold_branches, run_messages
+from app.transcript import ChatMessage, answer_runs, fold_branches, run_messages
 from app.vocabulary import CUSTOM_EVENT_KIND
 
 #: The two texts a model's bubble shows: the answer, and the thinking above it.
@@ -154,7 +154,7 @@ def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], Shown
     """The text of the model bubbles (thinking and answer) the page lacks, and what it has
     once that is sent."""
     deltas, now_shown = [], dict(shown)
-    for node in tree.model_runs():
+    for node in answer_runs(tree):
         done = not node.is_open
         parts: tuple[tuple[LivePart, str], ...] = (
             ("thinking", node.streamed_thinking),

@@ -43,11 +43,12 @@ class ChatMessage:
 def run_messages(tree: RunTree) -> list[ChatMessage]:
     """The run's model answers and tool calls, in the order they started.
 
-    A model call that only asked for tools (no text) gets no bubble: its tool cards say it.
+    A model call that only asked for tools (no text) gets no bubble: its tool cards say it;
+    nor does one tagged ``nostream`` (see ``answer_runs``).
     A tool call whose tool has not started (its arguments still streaming, or waiting for a
     person's approval) gets a ``pending`` card right after its model's answer.
     """
-    models, tools = tree.model_runs(), tree.tool_runs()
+    models, tools = answer_runs(tree), tree.tool_runs()
     unstarted = _unstarted_calls(models, tools)
     messages: list[tuple[float, ChatMessage]] = []
     for node in sorted(models + tools, key=lambda node: node.started_at):
@@ -60,6 +61,12 @@ def run_messages(tree: RunTree) -> list[ChatMessage]:
             messages.append((node.started_at, _tool_message(node, tree)))
     output = _output_message(tree)
     return [message for _, message in messages] + ([output] if output else [])
+
+
+def answer_runs(tree: RunTree) -> list[RunNode]:
+    """The model runs that speak in the chat, in start order: all but those tagged
+    ``nostream`` (their text stays in their tree node)."""
+    return [node for node in tree.model_runs() if not node.nostream]
 
 
 @dataclass

@@ -71,7 +71,7 @@ def _run_data(recording: Recording) -> dict[str, Any]:
         if not known:
             steps.append(["s", t, node.run_id])
         _, phase = parse_event_name(frame.data.get("event"))
-        if phase == "stream" and node.kind in MODEL_KINDS:
+        if phase == "stream" and node.kind in MODEL_KINDS and not node.nostream:  # a bubble
             data = frame.data.get("data")
             text = content_text(data.get("chunk") if isinstance(data, dict) else None)
             if text:

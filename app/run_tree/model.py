@@ -29,6 +29,9 @@ UNFINISHED_NOTE = (
 INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
 RUN_FAILED = "run failed"
 CUSTOM_EVENT = "on_custom_event"
+#: Tags that keep a run's tokens out of the streamed answer: LangGraph's ``TAG_NOSTREAM``, and
+#: what older versions and LangSmith used.
+NOSTREAM_TAGS = frozenset({"nostream", "langsmith:nostream"})
 #: The token counts read from a model's ``usage_metadata``.
 USAGE_KEYS = ("input_tokens", "output_tokens", "total_tokens")
 
@@ -83,6 +86,12 @@ class RunNode:
     def is_open(self) -> bool:
         """True while the run has not closed."""
         return self.status == "running"
+
+    @property
+    def nostream(self) -> bool:
+        """Tagged to stay out of the answer, as LangChain's middleware tags its own model calls
+        (a summary, a tool selection): LangGraph's messages stream leaves such runs out."""
+        return not NOSTREAM_TAGS.isdisjoint(self.tags)
 
     @property
     def streamed_text(self) -> str:
@@ -296,7 +305,7 @@ class RunTree:
         return [node for node in self._nodes.values() if node.counted_revision > revision]
 
     def model_runs(self) -> list[RunNode]:
-        """Chat model and LLM runs, in start order (one assistant bubble each)."""
+        """Chat model and LLM runs, in start order."""
         return [node for node in self._nodes.values() if node.kind in MODEL_KINDS]
 
     def tool_runs(self) -> list[RunNode]:

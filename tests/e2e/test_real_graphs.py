@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from app import testids
+from demo_agent.summarizing import SUMMARY
 from tests.e2e.pages import (
     ask,
     by_test_id,
@@ -190,6 +191,24 @@ def test_thinking_streams_into_its_own_section_never_into_the_answer(chat: Page)
     assert "wrote to me" not in answer_text
     assert "signature" not in bubble.text_content()
     expect(tree_nodes(chat, kind="chat_model")).to_contain_text("think")
+
+
+def test_a_middlewares_own_model_call_is_a_node_of_the_tree_never_a_bubble(chat: Page):
+    """`SummarizationMiddleware` sums up the thread during the second run (past six messages)
+    with a model call it tags `nostream`: the summary is in the tree, not in the chat."""
+    pick_graph(chat, "summarizing")
+    ask(chat, WEATHER_QUESTION)
+    wait_for_status(chat, "done")
+    ask(chat, "And in London?")
+    wait_for_status(chat, "done")
+
+    expect(messages(chat, "assistant").last).to_contain_text("in London")
+    expect(chat.get_by_test_id(testids.MESSAGE).filter(has_text=SUMMARY)).to_have_count(0)
+    middleware = tree_nodes(chat, name="SummarizationMiddleware.before_model")
+    summarizer = middleware.locator('[data-testid="tree-node"][data-kind="chat_model"]')
+    summarizer.locator(".node-row").first.click()
+    expect(chat.get_by_test_id(testids.NODE_DETAILS)).to_contain_text(SUMMARY)
+    expect(chat.get_by_test_id(testids.NODE_DETAILS)).to_contain_text("nostream")
 
 
 def test_custom_events_are_nodes_under_the_node_that_sent_them(chat: Page):

@@ -114,12 +114,15 @@ def test_the_html_page_makes_no_request_and_keeps_model_output_inert():
     assert "innerHTML" not in page  # the page's script writes text only
 
 
+def page_data(page: str) -> dict:
+    """The runs an exported HTML page carries (its embedded JSON)."""
+    found = re.search(r'id="recording">(.*?)</script>', page, re.DOTALL)
+    assert found, "the page carries no recording"
+    return json.loads(found.group(1))
+
+
 def test_the_html_page_carries_each_runs_steps_and_node_details():
-    page = render_html([weather_recording()], "Weather")
-    data = json.loads(
-        re.search(r'id="recording">(.*?)</script>', page, re.DOTALL).group(1)  # type: ignore[union-attr]
-    )
-    run = data["runs"][0]
+    run = page_data(render_html([weather_recording()], "Weather"))["runs"][0]
     assert run["question"] == "What's the weather in SF?"
     assert {n["name"] for n in run["nodes"].values()} >= {"agent", "get_weather", "tool"}
     text = "".join(step[3] for step in run["steps"] if step[0] == "x")
@@ -129,6 +132,20 @@ def test_the_html_page_carries_each_runs_steps_and_node_details():
     assert len(starts) == len(ends) == len(run["nodes"])
     tool = next(n for n in run["nodes"].values() if n["kind"] == "tool")
     assert "San Francisco" in tool["args"] and any(d[0] == "Duration" for d in tool["details"])
+
+
+def test_the_html_page_draws_no_bubble_for_a_model_call_tagged_nostream():
+    recording = weather_recording()
+    starts = [f.data for f in recording.frames if f.data.get("event") == "on_chat_model_start"]
+    hidden = starts[0]["run_id"]
+    for frame in recording.frames:
+        if frame.data.get("run_id") == hidden:
+            frame.data["tags"] = [*frame.data.get("tags", []), "nostream"]
+
+    run = page_data(render_html([recording], "Weather"))["runs"][0]
+    assert hidden in run["nodes"]  # still in the tree
+    bubbles = {step[2] for step in run["steps"] if step[0] == "x"}
+    assert bubbles == {starts[-1]["run_id"]}
 
 
 class FakeClock:

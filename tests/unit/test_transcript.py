@@ -5,6 +5,7 @@ import json
 import time
 
 from langchain.agents import create_agent
+from langchain.agents.middleware import SummarizationMiddleware
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.tools import tool
@@ -12,6 +13,7 @@ from langgraph.graph import START, MessagesState, StateGraph
 from langgraph.types import Send
 
 from app.run_tree import RunTree
+from app.run_view import text_deltas
 from app.transcript import (
     FOLD_BRANCHES_AT,
     fan_out_holding,
@@ -267,3 +269,27 @@ def test_a_models_many_parallel_tool_calls_in_create_agent_fold_into_one_row():
     ]
     opened = fold_branches(run_messages(tree), tree, [folded[1].group])
     assert [m.tool_output for m in opened[2:-1]] == [f"{c}: fine" for c in CITIES]
+
+
+def test_a_middlewares_own_model_call_is_in_the_tree_but_not_in_the_chat():
+    """`SummarizationMiddleware` summarises a long thread with a model call it tags
+    `nostream` before the agent's model answers: the summary is no answer of the agent."""
+    summary = "Summary: they greeted each other."
+    middleware = SummarizationMiddleware(
+        ScriptedModel(messages=iter([AIMessage(summary)])),
+        trigger=("messages", 3),
+        keep=("messages", 1),
+    )
+    model = ScriptedModel(messages=iter([AIMessage("Six times seven is 42.")]))
+    agent = create_agent(model, [], middleware=[middleware])
+    said = ["hi", "hello", "how are you?", "fine", "what is six times seven?"]
+    history = [HumanMessage(t) if i % 2 == 0 else AIMessage(t) for i, t in enumerate(said)]
+    tree = tree_of_events(agent, {"messages": history})
+
+    summarizer = next(node for node in tree.model_runs() if node.nostream)
+    assert summarizer.streamed_text == summary  # the tree keeps it
+    assert [(m.role, m.content) for m in run_messages(tree)] == [
+        ("assistant", "Six times seven is 42.")
+    ]
+    deltas, _ = text_deltas(tree, {})
+    assert {delta.run_id for delta in deltas} == {tree.model_runs()[-1].run_id}
