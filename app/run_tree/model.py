@@ -27,6 +27,12 @@ UNFINISHED_NOTE = (
     "have finished, or been stopped, without the server saying so."
 )
 INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
+#: The error of a run that never ended inside one that did (the event stream carries no
+#: errors of models or chains, only their ends).
+HANDLED_ERROR = (
+    'It raised an error that "{handler}" handled and went on from (a fallback or a retry, say); '
+    "the event stream says only that it never ended, not what the error was or when."
+)
 RUN_FAILED = "run failed"
 CUSTOM_EVENT = "on_custom_event"
 #: Tags that keep a run's tokens out of the streamed answer: LangGraph's ``TAG_NOSTREAM``, and
@@ -372,6 +378,8 @@ class RunTree:
                 node.inputs = data["input"]
             node.tool_call_id = node.tool_call_id or _tool_call_id(node.outputs)
             self._close(node, "done", received_at)
+            if not node.is_root:  # an interrupt ends the root with the nodes it stopped open
+                self._fail_handled(node, received_at)
         elif phase == "error":
             if node.is_open:
                 node.error = _error_text(data.get("error"))
@@ -447,6 +455,25 @@ class RunTree:
             if not has_open_child or node.is_root:
                 node.error = node.error or message
             self._close(node, "error", at)
+
+    def _fail_handled(self, handler: RunNode, at: float) -> None:
+        """Close as "error" the runs still open under ``handler`` as it ends (at ``at``): they
+        raised an error it handled (a model that a fallback or retry middleware replaced).
+        Each failed after its last frame; it ends when the next run beside it started after
+        that (the fallback, the retry), else when its parent ended."""
+        error = HANDLED_ERROR.format(handler=handler.name or handler.kind)
+        stack = [(child, at) for child in self.children(handler.run_id)]
+        while stack:
+            node, parent_end = stack.pop()
+            if not node.is_open:
+                continue
+            siblings = self.children(node.parent_id) if node.parent_id else []
+            later = [s.started_at for s in siblings if s.started_at > node.last_seen_at]
+            ended = min([*later, parent_end])
+            node.error = node.error or error
+            self._close(node, "error", ended)
+            self._touch(node)
+            stack += [(child, ended) for child in self.children(node.run_id)]
 
     # -- helpers -------------------------------------------------------------------------------
 

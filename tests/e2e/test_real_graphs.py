@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from app import testids
-from demo_agent.summarizing import SUMMARY
+from demo_agent.middleware import SUMMARY
 from tests.e2e.pages import (
     ask,
     by_test_id,
@@ -193,15 +193,24 @@ def test_thinking_streams_into_its_own_section_never_into_the_answer(chat: Page)
     expect(tree_nodes(chat, kind="chat_model")).to_contain_text("think")
 
 
-def test_a_middlewares_own_model_call_is_a_node_of_the_tree_never_a_bubble(chat: Page):
-    """`SummarizationMiddleware` sums up the thread during the second run (past six messages)
-    with a model call it tags `nostream`: the summary is in the tree, not in the chat."""
-    pick_graph(chat, "summarizing")
+def test_middleware_work_shows_in_the_tree_as_it_happened_and_not_in_the_chat(chat: Page):
+    """`ModelFallbackMiddleware`: each call of the out-of-service model fails (the event
+    stream just never ends it) and the fallback answers. `SummarizationMiddleware`: past six
+    messages, a model call it tags `nostream` sums up the thread."""
+    pick_graph(chat, "middleware")
     ask(chat, WEATHER_QUESTION)
     wait_for_status(chat, "done")
+    failed = tree_nodes(chat, name="UnavailableModel")
+    expect(failed).to_have_count(2)
+    for node in failed.all():
+        expect(node).to_have_attribute("data-status", "error")
+        expect(node.locator(".status-dot").first).to_have_attribute(
+            "title", re.compile('raised an error that "model" handled')
+        )
+    expect(messages(chat, "assistant").last).to_contain_text("foggy")
+
     ask(chat, "And in London?")
     wait_for_status(chat, "done")
-
     expect(messages(chat, "assistant").last).to_contain_text("in London")
     expect(chat.get_by_test_id(testids.MESSAGE).filter(has_text=SUMMARY)).to_have_count(0)
     middleware = tree_nodes(chat, name="SummarizationMiddleware.before_model")

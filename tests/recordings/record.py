@@ -251,6 +251,8 @@ def main() -> None:
         record(client, "thinker", "thinker", "Hello?")
         record(client, "research", "research", "Is Paris mild in spring?")
         record(client, "flaky", "flaky", WEATHER_QUESTION)
+        thread_id = record(client, "middleware", "middleware", WEATHER_QUESTION)
+        record(client, "middleware", "middleware", "And in London?", thread_id)  # summarized
     write_legacy(HERE / "seed_legacy.sse")
 
 

@@ -241,7 +241,7 @@ def test_serve_maps_langgraph_json_to_absolute_graph_files() -> None:
         "nested",
         "failing",
         "approval",
-        "summarizing",
+        "middleware",
         "interview",
         "review",
         "thinker",

@@ -3,6 +3,7 @@ the run tree and the chat: interrupts, handled tool errors, thinking, custom eve
 
 from app.run_tree import RunTree, build_rows, flatten_rows, node_details
 from app.transcript import run_messages
+from demo_agent.middleware import SUMMARY
 from tests.unit.sse import recorded_parts
 
 
@@ -60,6 +61,28 @@ def test_a_handled_tool_error_shows_the_real_error_not_the_servers_mask():
     assert tool.status == "error"
     assert "The weather service did not answer for San Francisco" in tool.tool_output
     assert "internal error" not in tool.tool_output
+
+
+def test_a_model_a_fallback_replaced_failed_once_its_node_went_on():
+    """The event stream reports no model errors: the out-of-service model's calls just never
+    end. Each is an error (handled) once the `model` node that ran the fallback ends, while
+    the run still streams; the middleware's own summary call is in the tree, not in the chat."""
+    tree = tree_of("middleware")
+    failed = [node for node in tree.model_runs() if node.name == "UnavailableModel"]
+    assert len(failed) == 2 and not tree.is_finished
+    for node in failed:
+        assert node.status == "error"
+        assert 'raised an error that "model" handled' in (node.error or "")
+    fallbacks = [node for node in tree.model_runs() if node.name == "DemoChatModel"]
+    fallbacks = [node for node in fallbacks if not node.nostream]
+    assert [node.ended_at for node in failed] == [node.started_at for node in fallbacks]
+    answers = [(m.role, m.content) for m in run_messages(tree) if m.role == "assistant"]
+    assert answers == [
+        ("assistant", "Let me check the weather in London."),
+        ("assistant", "It's 55 degrees with light rain in London. Don't forget an umbrella!"),
+    ]
+    summarizer = next(node for node in tree.model_runs() if node.nostream)
+    assert summarizer.streamed_text == SUMMARY
 
 
 def test_thinking_streams_apart_from_the_answer_and_is_counted_apart():

@@ -781,3 +781,26 @@ def test_a_models_speed_counts_the_tokens_it_streamed_whatever_its_chunks_hold(c
     for i, chunk in enumerate(chunks):
         tree.apply(model_stream("model", [ROOT], chunk), 100.5 + i / 10)
     assert tree.get("model").tokens_per_second == pytest.approx(speed)
+
+
+def test_a_run_left_open_inside_one_that_ended_raised_an_error_it_handled():
+    """The event stream reports no errors of models or chains: a run still open when its
+    parent ends failed, and the parent went on (a fallback ran next). The graph's root ending
+    leaves its open nodes to `finish`: that is how an interrupt ends."""
+    tree = feed(
+        RunTree(),
+        frame("on_chain_start", ROOT, [], name="agent"),
+        graph_node("node", "model"),
+        frame("on_chat_model_start", "primary", [ROOT, "node"], name="Primary"),
+        frame("on_chat_model_start", "fallback", [ROOT, "node"], name="Fallback"),
+        frame("on_chat_model_end", "fallback", [ROOT, "node"], name="Fallback"),
+        frame("on_chain_start", "asked", [ROOT], name="ask"),
+        frame("on_chain_end", "node", [ROOT], name="model"),
+        frame("on_chain_end", ROOT, [], name="agent"),
+    )
+    primary = tree.get("primary")
+    assert (primary.status, primary.ended_at) == ("error", tree.get("fallback").started_at)
+    assert 'raised an error that "model" handled' in (primary.error or "")
+    assert tree.get("asked").is_open  # under the root: maybe interrupted
+    tree.finish("interrupted")
+    assert tree.get("asked").status == "interrupted"
