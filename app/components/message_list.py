@@ -86,6 +86,7 @@ def assistant_bubble(
         ),
         class_name="message assistant",
         data_group=group,
+        data_status=status,
     )
 
 

@@ -76,6 +76,9 @@ def test_stop_cancels_the_run_and_keeps_the_partial_answer(chat: Page):
     wait_for_status(chat, "cancelled")
     partial = messages(chat, "assistant").last.inner_text()
     assert SLOW_WORDS.startswith(partial.strip()) and len(partial) < len(SLOW_WORDS), partial
+    caption = "el => getComputedStyle(el, '::after').content"  # the bubble says it was stopped
+    expect(messages(chat, "assistant").last).to_have_attribute("data-status", "cancelled")
+    assert messages(chat, "assistant").last.evaluate(caption) == '"Stopped."'
     expect(tree_nodes(chat, status="running")).to_have_count(0)
     expect(tree_nodes(chat, status="cancelled").first).to_be_visible()
 
