@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from app.run_tree import RunNode, RunTree, content_text, thinking_text
-from app.vocabulary import CHAIN_KIND, MODEL_KINDS, CardStatus, MessageRole, NodeStatus
+from app.vocabulary import MODEL_KINDS, CardStatus, MessageRole, NodeStatus
 
 TITLE_LENGTH = 60
 #: From this many parallel tasks of one graph node in one step on (a `Send` fan-out), their
@@ -130,8 +130,7 @@ def _fan_outs(tree: RunTree) -> dict[str, _FanOut]:
     """The large fan-outs of ``tree``, by the run_id of each of their tasks."""
     by_step: dict[tuple[str, str, int], list[RunNode]] = {}
     for node in tree.nodes:
-        is_task = node.kind == CHAIN_KIND and node.name == node.langgraph_node
-        if is_task and node.parent_id and node.langgraph_step is not None:
+        if node.is_task and node.parent_id and node.langgraph_step is not None:
             by_step.setdefault((node.parent_id, node.name, node.langgraph_step), []).append(node)
     fan_outs = {}
     for (parent_id, name, step), tasks in by_step.items():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.vocabulary import (
+    CHAIN_KIND,
     CUSTOM_EVENT_KIND,
     MODEL_KINDS,
     OTHER_KIND,
@@ -27,6 +28,12 @@ UNFINISHED_NOTE = (
     "have finished, or been stopped, without the server saying so."
 )
 INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
+#: Why a graph node's run that never reported its end is over once its graph went on.
+ENDED_BY_NEXT_STEP = (
+    "It never reported its end, but its graph went on to step {step}, which starts only once "
+    "every earlier step is over: it ended, handing over with a Command to the parent graph, say "
+    "(LangGraph reports no end for that)."
+)
 #: The error of a run that never ended inside one that did (the event stream carries no
 #: errors of models or chains, only their ends).
 HANDLED_ERROR = (
@@ -64,6 +71,7 @@ class RunNode:
     inputs: Any = None
     outputs: Any = None
     error: str | None = None
+    note: str = ""  # why a run that never reported its end is closed as it is
     started_at: float = 0.0
     last_seen_at: float = 0.0
     ended_at: float | None = None
@@ -92,6 +100,13 @@ class RunNode:
     def is_open(self) -> bool:
         """True while the run has not closed."""
         return self.status == "running"
+
+    @property
+    def is_task(self) -> bool:
+        """A graph node's run in one step of its graph (a Pregel task): a chain named as its
+        ``langgraph_node``, with its ``langgraph_step``."""
+        is_chain = self.kind == CHAIN_KIND and self.langgraph_step is not None
+        return is_chain and self.name == self.langgraph_node
 
     @property
     def nostream(self) -> bool:
@@ -240,6 +255,7 @@ class RunTree:
         self.last_event_at: float | None = started_at
         self._nodes: dict[str, RunNode] = {}
         self._children: dict[str, list[str]] = {}
+        self._steps: dict[str, int] = {}  # per graph run, the latest step a task of it started
         self._graph_node_names: set[str] = set()
         self._custom_events = 0
         #: Counts changes: a node changed since revision R has ``node.revision > R``, so a view
@@ -364,6 +380,8 @@ class RunTree:
         if phase == "start":
             if "input" in data:
                 node.inputs = data["input"]
+            if node.is_task and node.parent_id:
+                self._end_earlier_steps(node)
         elif phase == "stream":
             if node.kind in MODEL_KINDS:
                 shows_more = node.add_chunk(data.get("chunk"), received_at)
@@ -379,7 +397,8 @@ class RunTree:
             node.tool_call_id = node.tool_call_id or _tool_call_id(node.outputs)
             self._close(node, "done", received_at)
             if not node.is_root:  # an interrupt ends the root with the nodes it stopped open
-                self._fail_handled(node, received_at)
+                why = HANDLED_ERROR.format(handler=node.name or node.kind)
+                self._end_left_open(self.children(node.run_id), received_at, "error", why)
         elif phase == "error":
             if node.is_open:
                 node.error = _error_text(data.get("error"))
@@ -456,22 +475,50 @@ class RunTree:
                 node.error = node.error or message
             self._close(node, "error", at)
 
-    def _fail_handled(self, handler: RunNode, at: float) -> None:
-        """Close as "error" the runs still open under ``handler`` as it ends (at ``at``): they
-        raised an error it handled (a model that a fallback or retry middleware replaced).
-        Each failed after its last frame; it ends when the next run beside it started after
-        that (the fallback, the retry), else when its parent ended."""
-        error = HANDLED_ERROR.format(handler=handler.name or handler.kind)
-        stack = [(child, at) for child in self.children(handler.run_id)]
+    def _end_earlier_steps(self, task: RunNode) -> None:
+        """A graph runs its steps one after another: once ``task`` starts, its graph's tasks of
+        earlier steps still open are over. One that was run again in its step after it (a
+        ``RetryPolicy``) failed; the others ended well."""
+        step, graph_id = task.langgraph_step or 0, task.parent_id or ""
+        if step <= self._steps.get(graph_id, step - 1):
+            return  # not a new step: nothing to look at (a fan-out starts hundreds in one)
+        self._steps[graph_id] = step
+        tasks = [run for run in self.children(graph_id) if run.is_task]
+        for run in tasks:
+            if not run.is_open or (run.langgraph_step or 0) >= step:
+                continue
+            retried = any(
+                other.name == run.name
+                and other.langgraph_step == run.langgraph_step
+                and other.started_at > run.started_at
+                for other in tasks
+            )
+            graph = self._nodes.get(graph_id)
+            if retried:
+                why = HANDLED_ERROR.format(handler=graph.name if graph else "its graph")
+                self._end_left_open([run], task.started_at, "error", why)
+            else:
+                why = ENDED_BY_NEXT_STEP.format(step=step)
+                self._end_left_open([run], task.started_at, "done", why)
+
+    def _end_left_open(self, runs: list[RunNode], at: float, status: NodeStatus, why: str) -> None:
+        """Close those of ``runs`` that never reported their end, and the runs still open inside
+        them, as ``status``, saying ``why`` (their error, or a note). Each ended after its last
+        frame: when the next run beside it started after that (a fallback, a retry), else at
+        ``at`` (or when the run around it was closed so)."""
+        stack = [(run, at) for run in runs]
         while stack:
-            node, parent_end = stack.pop()
+            node, bound = stack.pop()
             if not node.is_open:
                 continue
             siblings = self.children(node.parent_id) if node.parent_id else []
-            later = [s.started_at for s in siblings if s.started_at > node.last_seen_at]
-            ended = min([*later, parent_end])
-            node.error = node.error or error
-            self._close(node, "error", ended)
+            later = [run.started_at for run in siblings if run.started_at > node.last_seen_at]
+            ended = min([*later, bound])
+            if status == "error":
+                node.error = node.error or why
+            else:
+                node.note = why
+            self._close(node, status, ended)
             self._touch(node)
             stack += [(child, ended) for child in self.children(node.run_id)]
 

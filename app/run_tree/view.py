@@ -311,8 +311,9 @@ def node_details(node: RunNode, run_start: float | None = None) -> list[DetailRo
     fields.append(DetailRow("Duration", duration_label(node)))
     if node.error:
         fields.append(DetailRow("Error", node.error, is_block=True))
-    if node.status in STATUS_NOTES:
-        fields.append(DetailRow("Note", STATUS_NOTES[node.status], is_block=True))
+    note = node.note or STATUS_NOTES.get(node.status)
+    if note:
+        fields.append(DetailRow("Note", note, is_block=True))
     if node.tool_call_id:
         fields.append(DetailRow("Tool call ID", node.tool_call_id))
     if node.kind in MODEL_KINDS:

@@ -7,6 +7,8 @@ import random
 import time
 
 import pytest
+from langgraph.graph import END, START, MessagesState, StateGraph
+from langgraph.types import Command, RetryPolicy
 
 from app.run_tree import RunTree, parse_event_name, thinking_text
 
@@ -804,3 +806,68 @@ def test_a_run_left_open_inside_one_that_ended_raised_an_error_it_handled():
     assert tree.get("asked").is_open  # under the root: maybe interrupted
     tree.finish("interrupted")
     assert tree.get("asked").status == "interrupted"
+
+
+def tree_of_run(graph, input: dict) -> RunTree:
+    """``graph`` run in-process, its events through JSON as the server sends them; the tree
+    as it stands when the stream ends (not finished)."""
+
+    async def run() -> RunTree:
+        tree = RunTree()
+        async for event in graph.astream_events(input, version="v2"):
+            event = json.loads(json.dumps(event, default=lambda value: value.model_dump()))
+            tree.apply(event, time.monotonic())
+        return tree
+
+    return asyncio.run(run())
+
+
+def test_a_handoff_to_the_parent_graph_ends_the_subgraph_when_the_next_step_starts():
+    """A subgraph's node hands over with `Command(graph=Command.PARENT)`: LangGraph reports no
+    end for it, its subgraph or the parent's task, but the parent's next step starts only once
+    they are over."""
+
+    def worker(state: MessagesState) -> Command:
+        return Command(graph=Command.PARENT, goto="finish", update={"messages": [("ai", "over")]})
+
+    inner = StateGraph(MessagesState)
+    inner.add_node("worker", worker)
+    inner.add_edge(START, "worker")
+    outer = StateGraph(MessagesState)
+    outer.add_node("agent", inner.compile())
+    outer.add_node("finish", lambda state: {"messages": [("ai", "done")]})
+    outer.add_edge(START, "agent")
+    outer.add_edge("finish", END)
+    tree = tree_of_run(outer.compile(), {"messages": [("human", "hi")]})
+
+    finish = next(node for node in tree.nodes if node.name == "finish")
+    handed_over = [node for node in tree.nodes if node.name in ("agent", "worker")]
+    assert len(handed_over) == 2
+    for node in handed_over:
+        assert node.status == "done" and "went on to step 2" in node.note
+        assert node.ended_at is not None and node.ended_at <= finish.started_at
+    assert not any(node.is_open for node in tree.nodes)
+
+
+def test_a_node_retried_by_its_retry_policy_failed_once_the_next_step_starts():
+    calls = []
+
+    def flaky(state: MessagesState) -> dict:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("the network dropped")
+        return {"messages": [("ai", "fetched")]}
+
+    builder = StateGraph(MessagesState)
+    retry = RetryPolicy(initial_interval=0.01, retry_on=ConnectionError)
+    builder.add_node("fetch", flaky, retry_policy=retry)
+    builder.add_node("after", lambda state: {"messages": [("ai", "after")]})
+    builder.add_edge(START, "fetch")
+    builder.add_edge("fetch", "after")
+    builder.add_edge("after", END)
+    tree = tree_of_run(builder.compile(), {"messages": [("human", "hi")]})
+
+    failed, retried = [node for node in tree.nodes if node.name == "fetch"]
+    assert (failed.status, retried.status) == ("error", "done")
+    assert "handled" in (failed.error or "")
+    assert failed.ended_at == retried.started_at
