@@ -130,8 +130,10 @@ def _fan_outs(tree: RunTree) -> dict[str, _FanOut]:
     """The large fan-outs of ``tree``, by the run_id of each of their tasks."""
     by_step: dict[tuple[str, str, int], list[RunNode]] = {}
     for node in tree.nodes:
-        if node.is_task and node.parent_id and node.langgraph_step is not None:
-            by_step.setdefault((node.parent_id, node.name, node.langgraph_step), []).append(node)
+        if node.is_task and node.parent_id:
+            by_step.setdefault((node.parent_id, node.name, node.langgraph_step or 0), []).append(
+                node
+            )
     fan_outs = {}
     for (parent_id, name, step), tasks in by_step.items():
         if len(tasks) >= FOLD_BRANCHES_AT:

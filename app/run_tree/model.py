@@ -484,6 +484,7 @@ class RunTree:
             return  # not a new step: nothing to look at (a fan-out starts hundreds in one)
         self._steps[graph_id] = step
         tasks = [run for run in self.children(graph_id) if run.is_task]
+        graph = self._nodes.get(graph_id)
         for run in tasks:
             if not run.is_open or (run.langgraph_step or 0) >= step:
                 continue
@@ -493,7 +494,6 @@ class RunTree:
                 and other.started_at > run.started_at
                 for other in tasks
             )
-            graph = self._nodes.get(graph_id)
             if retried:
                 why = HANDLED_ERROR.format(handler=graph.name if graph else "its graph")
                 self._end_left_open([run], task.started_at, "error", why)
