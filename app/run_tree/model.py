@@ -208,8 +208,11 @@ class RunNode:
         """Add a chunk's ``usage_metadata`` to the counts so far, as LangChain adds chunks up:
         a chunk carries its share (Anthropic's first chunk the input tokens, its last the
         output; OpenAI's last chunk all of them). Returns whether the counts changed."""
+        counts = _usage_counts(chunk)
+        if not counts:
+            return False  # most chunks
         before = dict(self.usage)
-        for key, value in _usage_counts(chunk).items():
+        for key, value in counts.items():
             self.usage[key] = self.usage.get(key, 0) + value
         return self.usage != before
 
