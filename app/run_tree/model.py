@@ -30,7 +30,7 @@ UNFINISHED_NOTE = (
 INTERRUPTED_NOTE = "The graph stopped here to wait for a person (interrupt)."
 #: Why a graph node's run that never reported its end is over once its graph went on.
 ENDED_BY_NEXT_STEP = (
-    "It never reported its end, but its graph went on to step {step}, which starts only once "
+    'It never reported its end, but "{graph}" went on to step {step}, which starts only once '
     "every earlier step is over: it ended, handing over with a Command to the parent graph, say "
     "(LangGraph reports no end for that)."
 )
@@ -488,6 +488,7 @@ class RunTree:
         self._steps[graph_id] = step
         tasks = [run for run in self.children(graph_id) if run.is_task]
         graph = self._nodes.get(graph_id)
+        graph_name = graph.name if graph else "its graph"
         for run in tasks:
             if not run.is_open or (run.langgraph_step or 0) >= step:
                 continue
@@ -498,10 +499,10 @@ class RunTree:
                 for other in tasks
             )
             if retried:
-                why = HANDLED_ERROR.format(handler=graph.name if graph else "its graph")
+                why = HANDLED_ERROR.format(handler=graph_name)
                 self._end_left_open([run], task.started_at, "error", why)
             else:
-                why = ENDED_BY_NEXT_STEP.format(step=step)
+                why = ENDED_BY_NEXT_STEP.format(graph=graph_name, step=step)
                 self._end_left_open([run], task.started_at, "done", why)
 
     def _end_left_open(self, runs: list[RunNode], at: float, status: NodeStatus, why: str) -> None:
