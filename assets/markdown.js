@@ -15,7 +15,7 @@ window.Markdown = (() => {
   const SPACE = /\s/;
   // The characters that may open or close something inline (`h`: a bare URL); every other
   // character is plain text, and runs of them are taken at once.
-  const STARTERS = "\\s\\\\`*_~[\\]!<h";
+  const STARTERS = "\\s\\\\`*_~[\\]!<&h";
   const PLAIN = new RegExp(`[^${STARTERS}]*`, "y");
   const STARTER = new RegExp(`[${STARTERS}]`);
   const MARKER_ONLY = /^[\s>*+\-#`~|_=\d.):]*$/; // could still become any kind of line
@@ -27,6 +27,27 @@ window.Markdown = (() => {
   const isSpace = (c) => c === undefined || SPACE.test(c);
   const isPunct = (c) => c !== undefined && PUNCT.test(c);
   const isPlain = (c) => !STARTER.test(c);
+
+  // Entity references decode to their characters (as text, like all text here): the numeric
+  // ones, and the named ones models write; other names stay as written.
+  const ENTITY = /^&(?:#(\d{1,7})|#[xX]([\da-fA-F]{1,6})|([A-Za-z][A-Za-z\d]{1,31}));/;
+  const NAMED = {
+    amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", copy: "©", reg: "®",
+    trade: "™", hellip: "…", mdash: "—", ndash: "–", lsquo: "‘", rsquo: "’", ldquo: "“",
+    rdquo: "”", laquo: "«", raquo: "»", times: "×", divide: "÷", deg: "°", plusmn: "±",
+    middot: "·", bull: "•", larr: "←", rarr: "→", uarr: "↑", darr: "↓", harr: "↔", rArr: "⇒",
+    le: "≤", ge: "≥", ne: "≠", asymp: "≈", infin: "∞", euro: "€", pound: "£", yen: "¥",
+    cent: "¢", sect: "§", para: "¶", micro: "µ", check: "✓", ensp: "\u2002", emsp: "\u2003",
+    thinsp: "\u2009", zwj: "\u200d", zwnj: "\u200c",
+  };
+  function entity(src) {
+    const m = ENTITY.exec(src);
+    if (!m) return null;
+    if (m[3]) return Object.hasOwn(NAMED, m[3]) ? { text: NAMED[m[3]], length: m[0].length } : null;
+    const code = m[1] ? Number(m[1]) : parseInt(m[2], 16);
+    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+    return { text: String.fromCodePoint(valid ? code : 0xfffd), length: m[0].length };
+  }
 
   function safeUrl(url, schemes) {
     if (!/^[a-z]+:/i.test(url)) return null; // relative URLs point into the app: no
@@ -51,10 +72,19 @@ window.Markdown = (() => {
     }
   }
 
-  // The destination of `[text](dest)` starting after "(": {end, url} or null if not closed.
+  // The destination of `[text](dest "title")` after its "(": a URL, which may hold balanced
+  // parentheses (Wikipedia's `Foo_(bar)`), or anything in `<...>`, then an optional title.
+  const DESTINATION = String.raw`[ \t]*(<[^<>\n]*>|(?:[^\s()<>]|\([^\s()<>]*\))*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*`;
+  const LINK_TAIL = new RegExp(`^${DESTINATION}\\)`);
+  // What may still grow into one: the text so far ends inside it.
+  const LINK_TAIL_START = /^[ \t]*(?:<[^<>\n]*|(?:[^\s()<>]|\([^\s()<>]*\)?)*(?:[ \t]+(?:"[^"\n]*"?|'[^'\n]*'?)?)?[ \t]*)$/;
+  const OPEN_LINK = "open";
+  // {end, url} of the destination starting at `from`; OPEN_LINK while the text that arrived
+  // may still become one, else null.
   function linkDestination(src, from) {
-    const m = /^[ \t]*(<[^<>\n]*>|[^\s()<>]*)(?:[ \t]+"[^"\n]*")?[ \t]*\)/.exec(src.slice(from, from + MAX_OPEN));
-    if (!m) return null;
+    const rest = src.slice(from, from + MAX_OPEN);
+    const m = LINK_TAIL.exec(rest);
+    if (!m) return from + rest.length === src.length && LINK_TAIL_START.test(rest) ? OPEN_LINK : null;
     const url = m[1].startsWith("<") ? m[1].slice(1, -1) : m[1];
     return { end: from + m[0].length, url };
   }
@@ -144,12 +174,12 @@ window.Markdown = (() => {
       } else if (c === "]" && stack.some((s) => s.ch === "[")) {
         const opener = [...stack].reverse().find((s) => s.ch === "[");
         const dest = src[i + 1] === "(" ? linkDestination(src, i + 2) : null;
-        if (dest) {
+        if (dest && dest !== OPEN_LINK) {
           const source = src.slice(opener.pos, dest.end);
           wrap(opener, opener.image ? { t: "img", url: dest.url, source } : { t: "a", url: dest.url, source });
           i = dest.end;
         } else {
-          const pending = !final && (src[i + 1] === undefined || (src[i + 1] === "(" && !src.includes(")", i)));
+          const pending = !final && (src[i + 1] === undefined || dest === OPEN_LINK);
           if (!pending) stack.splice(stack.indexOf(opener), 1);
           text += "]";
           i += 1;
@@ -160,6 +190,11 @@ window.Markdown = (() => {
         out.push({ t: "a", url, source: url, c: [url] });
         i += url.length;
         growing = true;
+      } else if (c === "&") {
+        const ref = entity(src.slice(i, i + 40));
+        text += ref ? ref.text : c;
+        i += ref ? ref.length : 1;
+        growing ||= !ref; // `&am` may still become `&amp;`
       } else if (c === "<") {
         const m = /^<((?:https?|mailto):[^\s<>]*)>/i.exec(src.slice(i, i + MAX_OPEN));
         if (m) {
@@ -573,9 +608,21 @@ window.Markdown = (() => {
         const h = el(`h${heading[1].length}`);
         this.add(h);
         const inline = new InlineStream(h);
-        inline.append(heading[2]);
+        // A closing run of `#` after a space (`## Title ##`) is no text: held back until the
+        // line goes on, dropped when it ends.
+        let held = "", before = " ";
+        const feed = (more) => {
+          const text = held + more;
+          const run = /#+[ \t]*$/.exec(text);
+          const closing = run && /[ \t]/.test(run.index ? text[run.index - 1] : before);
+          held = closing ? text.slice(run.index) : "";
+          const shown = text.slice(0, text.length - held.length);
+          if (shown) inline.append(shown);
+          before = shown ? shown[shown.length - 1] : before;
+        };
+        feed(heading[2]);
         this.leaf = { type: "heading", inline };
-        return (more) => (more === null ? this.closeLeaf() : inline.append(more));
+        return (more) => (more === null ? this.closeLeaf() : feed(more));
       }
       const fence = FENCE.exec(rest);
       if (fence) {
@@ -605,6 +652,7 @@ window.Markdown = (() => {
       }
       if (this.leaf?.type === "head") {
         if (DELIMITER_ROW.test(rest) && cells(rest).length === cells(this.leaf.text).length) {
+          this.leaf.para?.close();
           this.startTable(this.leaf.text, cells(rest));
           return () => {};
         }
@@ -617,12 +665,16 @@ window.Markdown = (() => {
         }
         this.closeLeaf();
       }
-      if (this.leaf?.type === "para") return this.leaf.line(rest);
-      this.closeLeaf();
       if (TABLE_ROW.test(rest)) {
-        this.leaf = { type: "head", text: rest }; // a table's header row, or a paragraph
+        // A table's header row, or a paragraph's line: the next line tells. A table may
+        // interrupt a paragraph (GFM; models write "Compared:" right above one).
+        const para = this.leaf?.type === "para" ? this.leaf : null;
+        if (!para) this.closeLeaf();
+        this.leaf = { type: "head", text: rest, para };
         return () => {};
       }
+      if (this.leaf?.type === "para") return this.leaf.line(rest);
+      this.closeLeaf();
       return this.startParagraph(rest);
     }
 
@@ -644,10 +696,12 @@ window.Markdown = (() => {
       return this.leaf.line(rest);
     }
 
+    // The held line was no table's header: a line of its paragraph, or a paragraph of its own.
     flushHead() {
-      const text = this.leaf.text;
-      this.leaf = null;
-      this.startParagraph(text);
+      const { text, para } = this.leaf;
+      this.leaf = para;
+      if (para) para.line(text);
+      else this.startParagraph(text);
     }
 
     startTable(header, aligns) {

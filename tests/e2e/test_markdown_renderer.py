@@ -187,8 +187,11 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
 
 
 # What models write beyond the demo's document: list items holding code blocks, task lists,
-# bare URLs, hard line breaks, an escaped pipe in a table's code.
-EVERYDAY = """1. **Install**
+# bare URLs, hard line breaks, an escaped pipe in a table's code, a table right under its
+# caption line, a Wikipedia link, a heading with closing hashes, entity references.
+EVERYDAY = """## Setup ##
+
+1. **Install**
 
    ```bash
    pip install langgraph
@@ -207,6 +210,14 @@ line three.
 | Option | Meaning |
 |---|---|
 | `a \\| b` | either |
+
+Compared with the others:
+| Model | Speed |
+|:--|--:|
+| A&amp;B | 3&nbsp;s |
+
+See [Mercury (planet)](https://en.wikipedia.org/wiki/Mercury_(planet) "Mercury") &lt;b&gt; &#35;1
+and `&amp;` in code.
 """
 
 
@@ -226,13 +237,30 @@ def test_task_lists_bare_urls_hard_breaks_and_escaped_pipes(md: Page):
         [True, False],
     ]
     assert md.locator("li.md-task p").all_inner_texts() == ["done item", "open item"]
-    assert hrefs(md.locator("p a")) == ["https://docs.example.com/a_(b)_c", "https://example.org/x"]
+    assert hrefs(md.locator("p", has_text="Docs:").locator("a")) == [
+        "https://docs.example.com/a_(b)_c",
+        "https://example.org/x",
+    ]
     assert md.locator("p br").count() == 2
     assert (
         "two spaces\nline two ends with a backslash\nline three."
-        in md.locator("p").last.inner_text()
+        in md.locator("p", has_text="Line one").inner_text()
     )
-    assert md.locator("td code").inner_text() == "a | b"
+    assert md.locator("td code").first.inner_text() == "a | b"
+
+
+def test_captioned_tables_wikipedia_links_closing_hashes_and_entities(md: Page):
+    md.evaluate(RENDER, EVERYDAY)
+    assert md.locator("h2").inner_text() == "Setup"
+    caption = md.locator("p", has_text="Compared with the others:")
+    assert caption.inner_text() == "Compared with the others:"  # the table is not in it
+    assert md.locator("table").last.locator("th").all_inner_texts() == ["Model", "Speed"]
+    assert md.locator("table").last.locator("td").all_inner_texts() == ["A&B", "3\u00a0s"]
+    link = md.locator("a", has_text="Mercury (planet)")
+    assert link.get_attribute("href") == "https://en.wikipedia.org/wiki/Mercury_(planet)"
+    last = md.locator("p").last
+    assert last.inner_text().endswith("<b> #1 and &amp; in code.")
+    assert last.locator("b").count() == 0
 
 
 def test_a_bare_url_is_never_a_script_and_never_nested_in_a_link(md: Page):
@@ -288,7 +316,8 @@ RANDOM_SPLITS = """([seed, cases]) => {
   const rnd = (n) => { x = (x * 1103515245 + 12345) & 0x7fffffff; return x % n; };
   const atoms = ["天", "空", "h", "https://", "a.b/", " https://x.y", "/p_q", ".", "。", "z", "<",
     ">", "*", "**", "_", "~~", "`", "[", "]", "(", ")", "!", "\\\\", " ", "  ", "\\n", "a", ",",
-    "mailto:m@x.y", "x_y", "- ", "1. ", "# ", "> ", "|", "\\n\\n", "[ ] "];
+    "mailto:m@x.y", "x_y", "- ", "1. ", "# ", "> ", "|", "\\n\\n", "[ ] ", "](", "](h", "(b)",
+    "&", "&amp;", "&#35;", "#", " ##", "|-|"];
   const bad = [];
   for (let k = 0; k < cases; k++) {
     let text = "";
