@@ -73,7 +73,8 @@ def chat_box() -> rx.Component:
     """The question box (also the answer box while the graph waits for one)."""
     return rx.form(
         rx.hstack(
-            rx.input(
+            # Enter sends, Shift+Enter starts a new line (a pasted table or code keeps its lines).
+            rx.text_area(
                 name="question",
                 id=COMPOSER_ID,
                 placeholder=rx.cond(
@@ -83,11 +84,16 @@ def chat_box() -> rx.Component:
                 ),
                 disabled=ConversationState.is_running | ConversationState.read_only,
                 auto_focus=True,
+                enter_key_submit=True,
+                auto_height=True,
+                rows="1",
                 size="3",
                 flex="1",
+                class_name="composer-input",
                 data_testid=testids.COMPOSER_INPUT,
             ),
             _stop_or_send("Send"),
+            align="end",
             width="100%",
         ),
         on_submit=AnswersState.handle_composer_submit,

@@ -51,6 +51,22 @@ def test_the_weather_tool_call_shows_as_a_card_between_the_two_model_answers(cha
     assert roles == ["user", "assistant", "tool", "assistant"], roles
 
 
+def test_enter_sends_and_shift_enter_keeps_a_pasted_question_on_its_lines(chat: Page):
+    box = chat.get_by_test_id(testids.COMPOSER_INPUT)
+    box.fill("repeat: | a | b |")
+    box.press("Shift+Enter")
+    box.press_sequentially("|---|---|")
+    box.press("Shift+Enter")
+    box.press_sequentially("| 1 | 2 |")
+    box.press("Enter")
+
+    expect(messages(chat, "user")).to_have_text(["repeat: | a | b |\n|---|---|\n| 1 | 2 |"])
+    wait_for_status(chat, "done")
+    answer = messages(chat, "assistant").last
+    expect(answer.locator("table td")).to_have_text(["1", "2"])  # the answer kept the lines
+    expect(box).to_have_value("")
+
+
 def test_the_composer_is_disabled_while_a_run_streams_and_usable_after(chat: Page):
     ask(chat, "What's the weather in Paris?")
     expect(chat.get_by_test_id(testids.COMPOSER_INPUT)).to_be_disabled()
