@@ -49,6 +49,9 @@ window.Markdown = (() => {
     return { text: String.fromCodePoint(valid ? code : 0xfffd), length: m[0].length };
   }
 
+  // `<me@example.com>`: an email autolink (CommonMark's address form).
+  const EMAIL = /^<([\w.!#$%&'*+/=?^`{|}~-]+@[a-zA-Z\d](?:[a-zA-Z\d-]{0,61}[a-zA-Z\d])?(?:\.[a-zA-Z\d](?:[a-zA-Z\d-]{0,61}[a-zA-Z\d])?)*)>/;
+
   function safeUrl(url, schemes) {
     if (!/^[a-z]+:/i.test(url)) return null; // relative URLs point into the app: no
     try {
@@ -197,10 +200,12 @@ window.Markdown = (() => {
         growing ||= !ref; // `&am` may still become `&amp;`
       } else if (c === "<") {
         const m = /^<((?:https?|mailto):[^\s<>]*)>/i.exec(src.slice(i, i + MAX_OPEN));
-        if (m) {
+        const email = !m && EMAIL.exec(src.slice(i, i + 256));
+        if (m || email) {
           flush();
-          out.push({ t: "a", url: m[1], source: m[0], c: [m[1]] });
-          i += m[0].length;
+          const url = m ? m[1] : `mailto:${email[1]}`;
+          out.push({ t: "a", url, source: (m || email)[0], c: [(m || email)[1]] });
+          i += (m || email)[0].length;
         } else {
           text += c;
           i += 1;

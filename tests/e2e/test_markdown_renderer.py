@@ -130,14 +130,16 @@ def test_http_https_and_mailto_links_are_live_and_open_safely(md: Page):
     md.evaluate(
         RENDER,
         "[a](https://example.com/x) [b](http://example.org) [c](mailto:me@example.com) "
-        "<https://auto.example.com> ![pic](https://example.com/p.png)",
+        "<https://auto.example.com> <you@example.org> ![pic](https://example.com/p.png)",
     )
     assert hrefs(md.locator("a")) == [
         "https://example.com/x",
         "http://example.org/",
         "mailto:me@example.com",
         "https://auto.example.com/",
+        "mailto:you@example.org",
     ]
+    assert md.locator("a").last.inner_text() == "you@example.org"
     assert md.locator("a").first.get_attribute("rel") == "noopener noreferrer nofollow"
     assert md.locator("img").get_attribute("src") == "https://example.com/p.png"
 
@@ -317,7 +319,7 @@ RANDOM_SPLITS = """([seed, cases]) => {
   const atoms = ["天", "空", "h", "https://", "a.b/", " https://x.y", "/p_q", ".", "。", "z", "<",
     ">", "*", "**", "_", "~~", "`", "[", "]", "(", ")", "!", "\\\\", " ", "  ", "\\n", "a", ",",
     "mailto:m@x.y", "x_y", "- ", "1. ", "# ", "> ", "|", "\\n\\n", "[ ] ", "](", "](h", "(b)",
-    "&", "&amp;", "&#35;", "#", " ##", "|-|"];
+    "&", "&amp;", "&#35;", "#", " ##", "|-|", "<m@x.y>", "@"];
   const bad = [];
   for (let k = 0; k < cases; k++) {
     let text = "";
