@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from app.run_tree import RunNode, RunTree, TreeRow, build_rows, flatten_rows, is_plumbing, node_rows
 from app.transcript import ChatMessage, answer_runs, fold_branches, run_messages
-from app.vocabulary import CUSTOM_EVENT_KIND
+from app.vocabulary import CUSTOM_EVENT_KIND, CardStatus
 
 #: The two texts a model's bubble shows: the answer, and the thinking above it.
 LivePart = Literal["answer", "thinking"]
@@ -146,8 +146,12 @@ def run_conversation(
 
 
 def _without_text(message: ChatMessage) -> ChatMessage:
+    """A bubble as the conversation var carries it while its run goes on: no text, and no
+    status but a failure (a model call ending would re-send the conversation; a failed one,
+    rare, is worth showing at once)."""
     thinking = " " if message.thinking else ""
-    return dataclasses.replace(message, content="", thinking=thinking, status="running")
+    status: CardStatus = "error" if message.status == "error" else "running"
+    return dataclasses.replace(message, content="", thinking=thinking, status=status)
 
 
 def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], ShownText]:

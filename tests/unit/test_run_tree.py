@@ -1,6 +1,7 @@
 """The run tree model, fed hand-made frames in hostile orders."""
 
 import asyncio
+import dataclasses
 import itertools
 import json
 import random
@@ -721,7 +722,7 @@ def test_a_models_usage_adds_up_over_its_chunks_as_langchain_adds_them(monkeypat
         tree, seen = RunTree(), []
         events = graph.astream_events({"messages": [("human", "Hello there?")]}, version="v2")
         async for event in events:
-            event = json.loads(json.dumps(event, default=lambda value: value.model_dump()))
+            event = json.loads(json.dumps(event, default=_as_json))
             tree.apply(event, time.monotonic())
             models = tree.model_runs()
             if models and event["run_id"] == models[0].run_id:
@@ -808,6 +809,11 @@ def test_a_run_left_open_inside_one_that_ended_raised_an_error_it_handled():
     assert tree.get("asked").status == "interrupted"
 
 
+def _as_json(value):
+    """What the server's serializer makes of a message (pydantic) or a `Command` (dataclass)."""
+    return value.model_dump() if hasattr(value, "model_dump") else dataclasses.asdict(value)
+
+
 def tree_of_run(graph, input: dict) -> RunTree:
     """``graph`` run in-process, its events through JSON as the server sends them; the tree
     as it stands when the stream ends (not finished)."""
@@ -815,7 +821,7 @@ def tree_of_run(graph, input: dict) -> RunTree:
     async def run() -> RunTree:
         tree = RunTree()
         async for event in graph.astream_events(input, version="v2"):
-            event = json.loads(json.dumps(event, default=lambda value: value.model_dump()))
+            event = json.loads(json.dumps(event, default=_as_json))
             tree.apply(event, time.monotonic())
         return tree
 

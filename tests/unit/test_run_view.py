@@ -5,6 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from langchain.agents import create_agent
+from langchain.agents.middleware import ModelFallbackMiddleware
+from langchain_core.messages import AIMessageChunk, HumanMessage
+from langchain_core.outputs import ChatGenerationChunk
 
 from app.run_tree import RunTree
 from app.run_view import (
@@ -18,7 +22,9 @@ from app.run_view import (
     view_run,
 )
 from app.transcript import FOLD_BRANCHES_AT, ChatMessage
+from demo_agent.model import DemoChatModel
 from tests.unit.sse import recorded_events
+from tests.unit.test_run_tree import tree_of_run
 from tests.unit.test_transcript import fan_out_tree
 
 
@@ -324,3 +330,28 @@ def test_a_running_fan_out_opened_shows_its_branches_without_their_text():
     assert result.messages[0].status == "running"
     assert {(m.content, m.group) for m in result.messages[1:]} == {("", "root/branch/2")}
     assert len({d.run_id for d in result.text}) == FOLD_BRANCHES_AT  # their text goes as deltas
+
+
+class DroppedMidAnswer(DemoChatModel):
+    """A provider that drops the connection after the first words of its answer."""
+
+    async def _astream(self, messages, stop=None, run_manager=None, **kwargs):
+        yield ChatGenerationChunk(message=AIMessageChunk(content="The weather in "))
+        raise ConnectionError("connection reset by peer")
+
+
+def test_a_model_call_that_failed_mid_answer_says_so_while_the_run_goes_on():
+    """The fallback answers after the first call dropped: its bubble keeps the words it
+    streamed and is marked failed at once, not when the run ends."""
+    agent = create_agent(DroppedMidAnswer(), middleware=[ModelFallbackMiddleware(DemoChatModel())])
+    tree = tree_of_run(agent, {"messages": [HumanMessage("What's the weather in SF?")]})
+    dropped = next(node for node in tree.model_runs() if node.name == "DroppedMidAnswer")
+
+    result = view(tree)
+
+    assert not tree.is_finished
+    bubbles = {m.run_id: m for m in result.messages if m.role == "assistant"}
+    assert bubbles[dropped.run_id].status == "error"
+    assert TextDelta(dropped.run_id, 0, "The weather in ", done=True) in result.text
+    others = [m.status for run_id, m in bubbles.items() if run_id != dropped.run_id]
+    assert others and set(others) == {"running"}  # the rest still wait for the run's end
