@@ -348,6 +348,18 @@ window.Markdown = (() => {
     return node;
   };
   const expandTabs = (line) => line.replace(/^\t+/, (tabs) => "    ".repeat(tabs.length));
+  // `raw` less the first `count` characters of expandTabs(raw), its tabs otherwise kept: code
+  // keeps its tabs (Go's indentation, a Makefile's recipes).
+  function dropExpanded(raw, count) {
+    const leading = /^\t*/.exec(raw)[0].length;
+    let col = 0, i = 0;
+    for (; col < count && i < raw.length; i++) {
+      const width = i < leading ? 4 : 1;
+      if (col + width > count) return " ".repeat(col + width - count) + raw.slice(i + 1);
+      col += width;
+    }
+    return raw.slice(i);
+  }
   const indentOf = (line) => /^ */.exec(line)[0].length;
   const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+|$)(.*)$/;
   const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)/;
@@ -429,11 +441,47 @@ window.Markdown = (() => {
       ["number", NUMBER],
       ["keyword", words("and as asc between by case create delete desc distinct drop else end exists from group having in inner insert into is join left like limit not null on or order outer right select set table then union update values when where with")],
     ],
+    yaml: [
+      ["comment", String.raw`(?<!\S)#[^\n]*`],
+      ["property", String.raw`[\w.-]+(?=[ \t]*:(?:\s|$))`],
+      ["string", QUOTED],
+      ["number", String.raw`(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])`],
+      ["keyword", words("true false null yes no on off")],
+    ],
+    markup: [
+      ["comment", String.raw`<!--[\s\S]*?-->`],
+      ["keyword", String.raw`</?[\w:-]+|/?>`],
+      ["property", String.raw`[\w:-]+(?==)`],
+      ["string", String.raw`(?<==)(?:"[^"]*"|'[^']*')`], // attribute values, not the text's quotes
+    ],
+    css: [
+      ["comment", String.raw`/\*[\s\S]*?\*/`],
+      ["string", QUOTED],
+      ["property", String.raw`[\w-]+(?=\s*:[^{};]*[;}])`],
+      ["number", String.raw`-?\b\d+(?:\.\d+)?(?:px|em|rem|%|vh|vw|s|ms|deg)?\b|#[\da-fA-F]{3,8}\b`],
+      ["keyword", String.raw`@[\w-]+|!important`],
+    ],
+    go: cFamily("break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var nil true false"),
+    rust: cFamily("as async await break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while"),
+    java: cFamily("abstract boolean break byte case catch char class const continue default do double else enum extends final finally float for if implements import instanceof int interface long new null package private protected public return short static super switch this throw throws true false try var void while"),
+    c: cFamily("auto bool break case char class const constexpr continue default delete do double else enum explicit extern false float for if include define inline int long namespace new nullptr private protected public return short signed sizeof static struct switch template this throw true try typedef typename union unsigned using virtual void volatile while"),
   };
+  // Go, Rust, Java, C, C++, C#: comments, strings and characters, numbers, their own keywords.
+  function cFamily(keywords) {
+    return [
+      ["comment", String.raw`//[^\n]*|/\*[\s\S]*?\*/`],
+      ["string", String.raw`"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])'|\x60[^\x60]*\x60`], // 'c' only: Rust's 'a
+      ["number", NUMBER],
+      ["keyword", words(keywords)],
+    ];
+  }
   const LANGUAGES = {
     python: "python", py: "python", javascript: "javascript", js: "javascript", jsx: "javascript",
     typescript: "javascript", ts: "javascript", tsx: "javascript", json: "json",
-    bash: "shell", sh: "shell", shell: "shell", zsh: "shell", sql: "sql",
+    bash: "shell", sh: "shell", shell: "shell", zsh: "shell", console: "shell", sql: "sql",
+    yaml: "yaml", yml: "yaml", html: "markup", xml: "markup", svg: "markup", vue: "markup",
+    css: "css", scss: "css", go: "go", golang: "go", rust: "rust", rs: "rust", java: "java",
+    kotlin: "java", c: "c", cpp: "c", "c++": "c", h: "c", hpp: "c", csharp: "c", cs: "c",
   };
   const SCANNERS = Object.fromEntries(Object.entries(GRAMMARS).map(([name, rules]) => [name, {
     pattern: new RegExp(rules.map(([, rule]) => `(${rule})`).join("|"), name === "sql" ? "gi" : "g"),
@@ -541,7 +589,7 @@ window.Markdown = (() => {
           this.closeLeaf();
           return () => {};
         }
-        return this.leaf.line(rest);
+        return this.leaf.line(dropExpanded(raw, expandTabs(raw).length - rest.length));
       }
       if (!complete && this.undecided(rest)) return null;
       let task = null;

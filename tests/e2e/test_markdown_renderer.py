@@ -168,14 +168,14 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
       r.append('```python\\n# say hi\\ndef hi():\\n    return "<img src=x onerror=alert(1)>"\\n');
       r.paint();
       const open = el.querySelectorAll("code span").length;
-      r.append("```\\n\\n```rust\\nfn main() {}\\n```\\n");
+      r.append("```\\n\\n```zig\\nfn main() void {}\\n```\\n");
       r.end();
-      const [python, rust] = el.querySelectorAll("code");
+      const [python, zig] = el.querySelectorAll("code");
       const spans = (code) => [...code.querySelectorAll("span")].map((s) => [s.className, s.textContent]);
-      return [open, spans(python), python.textContent, spans(rust)];
+      return [open, spans(python), python.textContent, spans(zig)];
     }"""
     )
-    open_spans, python, text, rust = states
+    open_spans, python, text, zig = states
     assert open_spans == 0  # while it streams, plain text
     assert python == [
         ["md-tok-comment", "# say hi"],
@@ -185,7 +185,43 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
     ]
     assert text == '# say hi\ndef hi():\n    return "<img src=x onerror=alert(1)>"'  # copied as is
     assert md.locator("img").count() == 0
-    assert rust == []  # a language it does not know stays plain
+    assert zig == []  # a language it does not know stays plain
+
+
+# Languages beyond the first five: each one's comments, strings, numbers and keywords (or
+# keys, tags, attributes), and what must stay plain (a Rust lifetime is no string, the
+# quotes of an HTML text are not an attribute's).
+MORE_LANGUAGES = [
+    ("go", 'func main() { // hi\n\tfmt.Println("x", 42)\n}', [
+        ["keyword", "func"], ["comment", "// hi"], ["string", '"x"'], ["number", "42"]]),
+    ("rust", "fn first<'a>(s: &'a str) -> char { 'x' }", [
+        ["keyword", "fn"], ["string", "'x'"]]),
+    ("yaml", "name: demo # the app\nreplicas: 3\nenabled: true", [
+        ["property", "name"], ["comment", "# the app"], ["property", "replicas"],
+        ["number", "3"], ["property", "enabled"], ["keyword", "true"]]),
+    ("html", '<p class="note">It\'s <b>here</b>, isn\'t it</p><!-- end -->', [
+        ["keyword", "<p"], ["property", "class"], ["string", '"note"'], ["keyword", ">"],
+        ["keyword", "<b"], ["keyword", ">"], ["keyword", "</b"], ["keyword", ">"],
+        ["keyword", "</p"], ["keyword", ">"], ["comment", "<!-- end -->"]]),
+    ("css", ".a { color: #fff; margin: 4px; } /* c */", [
+        ["property", "color"], ["number", "#fff"], ["property", "margin"], ["number", "4px"],
+        ["comment", "/* c */"]]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "code", "spans"), MORE_LANGUAGES, ids=lambda v: v[:4])
+def test_more_languages_are_coloured(md: Page, language: str, code: str, spans: list):
+    md.evaluate(RENDER, f"```{language}\n{code}\n```")
+    found = md.locator("code span").evaluate_all(
+        "spans => spans.map(s => [s.className.replace('md-tok-', ''), s.textContent])"
+    )
+    assert found == spans
+    assert md.locator("pre code").inner_text() == code  # tabs kept
+
+
+def test_code_keeps_its_tabs_inside_a_list_item_too(md: Page):
+    md.evaluate(RENDER, "1. Build:\n   ```make\n   all:\n   \tgo build ./...\n   ```\n")
+    assert md.locator("li pre code").inner_text() == "all:\n\tgo build ./..."
 
 
 # What models write beyond the demo's document: list items holding code blocks, task lists,
