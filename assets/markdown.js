@@ -7,8 +7,8 @@
 // characters; from then on its text streams into its block. Inline text (emphasis, code, links)
 // is committed up to the last space where no construct is open; only the rest (the "tail") is
 // redrawn. Safety: the DOM is built with createElement and text nodes only, never from HTML
-// strings; raw HTML shows as text; links are live only for http, https and mailto URLs, images
-// only for http and https.
+// strings; raw HTML shows as text; links are live only for http, https and mailto URLs; an
+// image is a link to it (http and https only), never loaded.
 window.Markdown = (() => {
   const MAX_OPEN = 2000; // an inline construct open for this many characters is plain text
   const PUNCT = /[!-/:-@[-`{-~\p{P}\p{S}]/u;
@@ -269,8 +269,11 @@ window.Markdown = (() => {
       if (node.t === "code") {
         el = document.createElement("code");
         el.textContent = node.v;
-      } else if (node.t === "a") {
-        const href = safeUrl(node.url, LINK_SCHEMES);
+      } else if (node.t === "a" || node.t === "img") {
+        // An image is a link to it, never loaded: a model could write what it read into an
+        // image's address, and loading it would send that to whoever owns the address.
+        const image = node.t === "img";
+        const href = safeUrl(node.url, image ? IMAGE_SCHEMES : LINK_SCHEMES);
         if (!href) {
           build([node.source], parent); // not a live link: its source as text
           continue;
@@ -279,18 +282,10 @@ window.Markdown = (() => {
         el.href = href;
         el.target = "_blank";
         el.rel = "noopener noreferrer nofollow";
-        build(node.c, el);
-      } else if (node.t === "img") {
-        const src = safeUrl(node.url, IMAGE_SCHEMES);
-        if (!src) {
-          build([node.source], parent);
-          continue;
-        }
-        el = document.createElement("img");
-        el.src = src;
-        el.alt = plainText(node.c);
-        el.referrerPolicy = "no-referrer";
-        el.loading = "lazy";
+        if (image) {
+          el.className = "md-image";
+          el.textContent = `Image: ${plainText(node.c) || href}`;
+        } else build(node.c, el);
       } else {
         el = document.createElement(node.t); // em, strong, del
         build(node.c, el);

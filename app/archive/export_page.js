@@ -1,7 +1,7 @@
 // An exported recording's page: each run's conversation, tree, durations and details, and a
 // replay control. Every string is written with textContent: nothing from the recording
 // becomes markup, and the page makes no request. Answers are markdown (window.Markdown, from
-// the app's assets/markdown.js), their links and images shown as text.
+// the app's assets/markdown.js), their links (images are links there) shown as text.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("recording").textContent);
@@ -19,15 +19,13 @@
     return node;
   }
 
-  // A live link or image in an answer becomes its text and address, as text.
+  // A live link in an answer (an image is one too) becomes its text and address, as text.
   function inert(node) {
     for (const link of node.querySelectorAll("a")) {
       const href = link.getAttribute("href");
       const same = link.textContent === href || link.textContent + "/" === href;
       link.replaceWith(link.textContent + (same ? "" : " (" + href + ")"));
     }
-    for (const image of node.querySelectorAll("img"))
-      image.replaceWith("[" + (image.alt || "image") + "] (" + image.getAttribute("src") + ")");
   }
 
   // An answer's bubble, kept between renders: replay appends to it, going back redraws it.

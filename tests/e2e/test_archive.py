@@ -143,7 +143,7 @@ def test_the_exported_page_opens_from_disk_with_no_network(
     answer = messages(offline, "assistant").first
     # markdown, as in the app, but links and images are their text and address
     expect(answer).to_have_text(
-        f"{hostile} bold site (https://example.com/) [pic] (https://example.com/p.png)"
+        f"{hostile} bold site (https://example.com/) Image: pic (https://example.com/p.png)"
     )
     expect(answer.locator("strong")).to_have_text("bold")
     expect(offline.locator("img, a")).to_have_count(0)
