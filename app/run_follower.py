@@ -200,7 +200,7 @@ def _gives_first_text(part: StreamPart, tree: RunTree, with_text: set[str]) -> b
         return False
     run_id = str(part.data.get("run_id", ""))
     node = tree.get(run_id)
-    if run_id in with_text or node is None or node.nostream:
+    if run_id in with_text or node is None or not node.answers_in_chat:
         return False
     if not node.streamed_text.strip(_MARKERS):
         return False

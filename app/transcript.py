@@ -66,7 +66,7 @@ def run_messages(tree: RunTree) -> list[ChatMessage]:
 def answer_runs(tree: RunTree) -> list[RunNode]:
     """The model runs that speak in the chat, in start order: all but those tagged
     ``nostream`` (their text stays in their tree node)."""
-    return [node for node in tree.model_runs() if not node.nostream]
+    return [node for node in tree.model_runs() if node.answers_in_chat]
 
 
 @dataclass

@@ -19,7 +19,6 @@ from typing import Any
 from app.archive.recording import Recording, build_tree, redact
 from app.run_tree import RunNode, RunTree, content_text, node_details, parse_event_name
 from app.transcript import ChatMessage, run_messages
-from app.vocabulary import MODEL_KINDS
 
 PAGE_SCRIPT = (Path(__file__).parent / "export_page.js").read_text()
 MARKDOWN_SCRIPT = (Path(__file__).parents[2] / "assets" / "markdown.js").read_text()
@@ -71,7 +70,7 @@ def _run_data(recording: Recording) -> dict[str, Any]:
         if not known:
             steps.append(["s", t, node.run_id])
         _, phase = parse_event_name(frame.data.get("event"))
-        if phase == "stream" and node.kind in MODEL_KINDS and not node.nostream:  # a bubble
+        if phase == "stream" and node.answers_in_chat:  # a bubble
             data = frame.data.get("data")
             text = content_text(data.get("chunk") if isinstance(data, dict) else None)
             if text:

@@ -115,6 +115,11 @@ class RunNode:
         return not NOSTREAM_TAGS.isdisjoint(self.tags)
 
     @property
+    def answers_in_chat(self) -> bool:
+        """A model run whose text is an answer in the chat: any not tagged ``nostream``."""
+        return self.kind in MODEL_KINDS and not self.nostream
+
+    @property
     def streamed_text(self) -> str:
         """The text streamed by a model run so far (chunks concatenated)."""
         if len(self._text_parts) > 1:
