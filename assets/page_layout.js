@@ -68,5 +68,10 @@ window.pageLayout = (() => {
     requestAnimationFrame(hold);
   });
 
-  return { toggle, focusWhenEnabled };
+  // Text put back in the question box (a refused message) fits it, as typing it would.
+  function refit(id) {
+    document.getElementById(id)?.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  return { toggle, focusWhenEnabled, refit };
 })();

@@ -17,7 +17,8 @@ from app.interrupts import (
     resume_value,
     text_answer,
 )
-from app.state.conversation import COMPOSER_ID, ConversationState
+from app.state.conversation import ConversationState
+from app.state.page_scripts import give_back
 
 
 def draft_key(interrupt_id: str, index: int, field: str) -> str:
@@ -95,7 +96,7 @@ class AnswersState(ConversationState):
                 answer = text_answer(card, text)
         except AnswerError as exc:
             self.error_message = str(exc)
-            return rx.set_value(COMPOSER_ID, text)  # nothing typed is lost
+            return give_back(text)
         return self._take(card, answer)
 
     def _card(self, interrupt_id: str) -> InterruptCard | None:

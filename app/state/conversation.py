@@ -53,8 +53,8 @@ from app.run_view import ShownText, run_conversation, view_run
 from app.settings import SettingsError
 from app.state.access import person_of
 from app.state.page_scripts import (
-    COMPOSER_ID,
     focus_composer,
+    give_back,
     show_thread_in_url,
     write_run,
 )
@@ -160,7 +160,7 @@ class ConversationState(rx.State):
                 f"Your message is {size:,} bytes; the limit is {MAX_QUESTION_BYTES:,}. "
                 "Shorten it and send again."
             )
-            return rx.set_value(COMPOSER_ID, question)  # give the text back, nothing lost
+            return give_back(question)
         return self._send(question)
 
     @rx.event

@@ -64,6 +64,11 @@ def update_tree(delta: TreeDelta) -> EventSpec:
     return write_run([], delta)
 
 
+def give_back(text: str) -> list[EventSpec]:
+    """Put ``text`` back in the question box (nothing typed is lost), which grows to fit it."""
+    return [rx.set_value(COMPOSER_ID, text), _call("pageLayout.refit", COMPOSER_ID)]
+
+
 def focus_composer() -> EventSpec:
     """Put the cursor back in the question box once it is usable again."""
     return _call("pageLayout.focusWhenEnabled", COMPOSER_ID)
