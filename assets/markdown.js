@@ -134,7 +134,9 @@ window.Markdown = (() => {
         const m = close.exec(src);
         if (m && m.index - i <= MAX_OPEN) {
           flush();
-          out.push({ t: "code", v: src.slice(i + n, m.index).replace(/\n/g, " ") });
+          const v = src.slice(i + n, m.index).replace(/\n/g, " ");
+          // A space at each end is padding, dropped (`` `x` `` shows `x`, backticks and all).
+          out.push({ t: "code", v: /^ [^]* $/.test(v) && v.trim() ? v.slice(1, -1) : v });
           i = m.index + n;
         } else if (!final && !m && src.length - i <= MAX_OPEN && i + n < src.length) {
           flush(); // an open code span: drawn as code to the end, nothing after it is final

@@ -222,6 +222,11 @@ def test_more_languages_are_coloured(md: Page, language: str, code: str, spans: 
     assert md.locator("pre code").inner_text() == code  # tabs kept
 
 
+def test_a_code_span_holding_backticks_drops_its_padding_spaces(md: Page):
+    md.evaluate(RENDER, "Write `` `x` `` or ``a ` b`` or `` ` `` here.")
+    assert md.locator("code").all_inner_texts() == ["`x`", "a ` b", "`"]
+
+
 def test_code_keeps_its_tabs_inside_a_list_item_too(md: Page):
     md.evaluate(RENDER, "1. Build:\n   ```make\n   all:\n   \tgo build ./...\n   ```\n")
     assert md.locator("li pre code").inner_text() == "all:\n\tgo build ./..."
