@@ -622,7 +622,7 @@ window.Markdown = (() => {
         this.top.el.append(box);
         rest = rest.slice(task[0].length);
       }
-      return this.leafFor(rest, complete);
+      return this.leafFor(rest, complete, raw);
     }
 
     // Whether an unfinished line (its container markers aside) may still become another kind.
@@ -646,7 +646,22 @@ window.Markdown = (() => {
       return rest.slice(item[0].length).trim() !== "" && (!item[2] || item[2] === "1");
     }
 
-    leafFor(rest, complete) {
+    // `raw`: the whole line as it came (an indented code line keeps its tabs).
+    leafFor(rest, complete, raw) {
+      const code = () => dropExpanded(raw, expandTabs(raw).length - rest.length + 4);
+      if (this.leaf?.type === "indented") {
+        // Blank lines are the code's only if more of it follows: held until then.
+        if (!rest.trim()) {
+          this.leaf.blanks += 1;
+          return () => {};
+        }
+        if (indentOf(rest) >= 4) {
+          const text = "\n".repeat(this.leaf.blanks) + code();
+          this.leaf.blanks = 0;
+          return this.leaf.line(text);
+        }
+        this.closeLeaf();
+      }
       if (!rest.trim()) {
         if (this.leaf?.type === "head") this.flushHead();
         this.closeLeaf();
@@ -676,23 +691,7 @@ window.Markdown = (() => {
       }
       const fence = FENCE.exec(rest);
       if (fence) {
-        this.closeLeaf();
-        const block = codeBlock(fence[2]);
-        this.add(block.box);
-        let first = true;
-        this.leaf = {
-          type: "fence",
-          fence: fence[1],
-          line: (text) => {
-            block.code.appendChild(document.createTextNode((first ? "" : "\n") + text));
-            first = false;
-            return (more) => more && block.code.appendChild(document.createTextNode(more));
-          },
-          close: () => {
-            block.box.classList.add("md-code-closed");
-            highlight(block.code, fence[2]);
-          },
-        };
+        this.startCode("fence", fence[2], { fence: fence[1] });
         return () => {};
       }
       if (RULE.test(rest) && complete) {
@@ -715,17 +714,44 @@ window.Markdown = (() => {
         }
         this.closeLeaf();
       }
+      if (indentOf(rest) >= 4 && this.leaf?.type !== "para") {
+        return this.startCode("indented", "", { blanks: 0 }).line(code()); // 4 spaces: code
+      }
       if (TABLE_ROW.test(rest)) {
         // A table's header row, or a paragraph's line: the next line tells. A table may
         // interrupt a paragraph (GFM; models write "Compared:" right above one).
         const para = this.leaf?.type === "para" ? this.leaf : null;
         if (!para) this.closeLeaf();
-        this.leaf = { type: "head", text: rest, para };
-        return () => {};
+        const head = { type: "head", text: rest, para };
+        this.leaf = head;
+        return (more) => more && (head.text += more); // the rest of the line, if it goes on
       }
       if (this.leaf?.type === "para") return this.leaf.line(rest);
       this.closeLeaf();
       return this.startParagraph(rest);
+    }
+
+    // A code block (fenced, or indented by 4 spaces): its lines stream in as text nodes; once
+    // closed it gets its colours.
+    startCode(type, language, more) {
+      this.closeLeaf();
+      const block = codeBlock(language);
+      this.add(block.box);
+      let first = true;
+      this.leaf = {
+        type,
+        line: (text) => {
+          block.code.appendChild(document.createTextNode((first ? "" : "\n") + text));
+          first = false;
+          return (rest) => rest && block.code.appendChild(document.createTextNode(rest));
+        },
+        close: () => {
+          block.box.classList.add("md-code-closed");
+          highlight(block.code, language);
+        },
+        ...more,
+      };
+      return this.leaf;
     }
 
     startParagraph(rest) {

@@ -222,6 +222,29 @@ def test_more_languages_are_coloured(md: Page, language: str, code: str, spans: 
     assert md.locator("pre code").inner_text() == code  # tabs kept
 
 
+def test_four_spaces_make_code_unless_they_go_on_a_paragraph(md: Page):
+    md.evaluate(
+        RENDER,
+        "Run:\n\n    $ pip install x\n    $ run\n\n\n    after two blanks\n\nA paragraph\n"
+        "    goes on here\n\n- item\n\n      code in the item\n",
+    )
+    assert md.locator("pre code").all_inner_texts() == [
+        "$ pip install x\n$ run\n\n\nafter two blanks",
+        "code in the item",
+    ]
+    assert md.locator("li pre").count() == 1
+    assert md.locator("p").all_inner_texts()[1] == "A paragraph goes on here"
+
+
+def test_a_line_held_as_a_possible_table_header_keeps_all_its_text(md: Page):
+    text = "- [ ] | a | b | is no table\n\nEnd."
+    whole, streamed = md.evaluate(
+        RENDER_BOTH, [text, ["- [ ] |", " a | b | is no", " table\n\nEnd."]]
+    )
+    assert streamed == whole
+    assert "| a | b | is no table" in whole
+
+
 def test_a_code_span_holding_backticks_drops_its_padding_spaces(md: Page):
     md.evaluate(RENDER, "Write `` `x` `` or ``a ` b`` or `` ` `` here.")
     assert md.locator("code").all_inner_texts() == ["`x`", "a ` b", "`"]
@@ -363,7 +386,7 @@ RANDOM_SPLITS = """([seed, cases]) => {
   const atoms = ["天", "空", "h", "https://", "a.b/", " https://x.y", "/p_q", ".", "。", "z", "<",
     ">", "*", "**", "_", "~~", "`", "[", "]", "(", ")", "!", "\\\\", " ", "  ", "\\n", "a", ",",
     "mailto:m@x.y", "x_y", "- ", "1. ", "# ", "> ", "|", "\\n\\n", "[ ] ", "](", "](h", "(b)",
-    "&", "&amp;", "&#35;", "#", " ##", "|-|", "<m@x.y>", "@"];
+    "&", "&amp;", "&#35;", "#", " ##", "|-|", "<m@x.y>", "@", "    x", "\\t", "| a | b |"];
   const bad = [];
   for (let k = 0; k < cases; k++) {
     let text = "";
