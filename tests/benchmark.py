@@ -11,6 +11,11 @@ server emitted it" carries no queue noise. ``--update-readme`` writes the table 
 The archive's cost: each run's recording on disk against the run's SSE bytes, and the
 single-session cases again on an app that records nothing (``ARCHIVE_RECORD=false``), for
 the change in lag.
+
+Where the machine's time went during each app run: the CPU seconds of the demo server, of the
+app and of the pages' main threads, and how long those threads were ready to run but waited
+for a core (Linux's schedstat): on a machine that runs all of them, a page's task is as long
+as its own work plus that wait.
 """
 
 from __future__ import annotations
@@ -131,6 +136,16 @@ class RawResult:
 
 
 @dataclass
+class CpuUse:
+    """CPU seconds spent while the app's run went on (see the module's docstring)."""
+
+    server_s: float
+    app_s: float
+    pages_s: float
+    pages_waiting_s: float  # runnable, waiting for a core
+
+
+@dataclass
 class AppResult:
     first_visible_s: float
     final_visible_s: float
@@ -141,6 +156,7 @@ class AppResult:
     thread_id: str = ""
     sse_bytes: int = 0  # the run's stream as the server sends it
     disk_bytes: int = 0  # its recording in the archive
+    cpu: CpuUse | None = None  # shared by the pages of one run of the case
 
 
 @dataclass
@@ -153,6 +169,68 @@ class FanOutResult:
     median_node_lag_ms: float
     ws_bytes: int
     longest_task_ms: float
+    cpu: CpuUse
+
+
+class CpuMeter:
+    """The CPU used by the demo server's and the app's processes (and those under them) and by
+    the main threads of this benchmark's Chromium pages, between two readings."""
+
+    def __init__(self, server_pid: int, app_pid: int) -> None:
+        self.roots = {"server": server_pid, "app": app_pid}
+
+    def read(self) -> dict[str, dict[int, tuple[int, int]]]:
+        """Per root, and for the pages: pid -> (ns on a core, ns waiting for one)."""
+        table = _processes()
+        tick_ns = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
+        found: dict[str, dict[int, tuple[int, int]]] = {"pages": {}}
+        for name, root in self.roots.items():
+            found[name] = {pid: (table[pid][1] * tick_ns, 0) for pid in _descendants(table, root)}
+        for pid in _descendants(table, os.getpid()):
+            try:
+                if b"--type=renderer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                ran, waited, _ = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()
+            except (OSError, ValueError):
+                continue
+            found["pages"][pid] = (int(ran), int(waited))
+        return found
+
+    def since(self, before: dict[str, dict[int, tuple[int, int]]]) -> CpuUse:
+        after = self.read()
+
+        def spent(name: str, index: int) -> float:
+            old = before[name]
+            ns = sum(now[index] - old.get(pid, (0, 0))[index] for pid, now in after[name].items())
+            return ns / 1e9
+
+        return CpuUse(spent("server", 0), spent("app", 0), spent("pages", 0), spent("pages", 1))
+
+
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process: pid -> (parent pid, CPU ticks used)."""
+    table = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        table[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return table
+
+
+def _descendants(table: dict[int, tuple[int, int]], root_pid: int) -> list[int]:
+    """``root_pid`` and the processes under it that still run."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        if pid in table:
+            found.append(pid)
+        todo += children.get(pid, [])
+    return found
 
 
 async def raw_run(api_url: str, question: str, graph: str = "agent") -> RawResult:
@@ -209,7 +287,9 @@ async def start_stamps(api_url: str, thread_id: str) -> dict[str, float]:
         return stamps
 
 
-def fan_out_run(browser, app_url: str, api_url: str, earlier_runs: int = 0) -> FanOutResult:
+def fan_out_run(
+    browser, app_url: str, api_url: str, meter: CpuMeter, earlier_runs: int = 0
+) -> FanOutResult:
     """The fan-out graph from the page: every tree node's lag behind its start on the server,
     in a run after ``earlier_runs`` others in the same tab and thread."""
     _, graph, question = FAN_OUT
@@ -225,8 +305,10 @@ def fan_out_run(browser, app_url: str, api_url: str, earlier_runs: int = 0) -> F
     page.evaluate(TREE_PROBE)
     page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
     WS_BYTES[id(page)] = 0
+    before = meter.read()
     page.get_by_test_id(testids.SEND_BUTTON).click()
     page.wait_for_function("window.__bench.final !== null", timeout=300_000)
+    cpu = meter.since(before)
     probe = page.evaluate("window.__bench")
     thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
     stamps = run_async(start_stamps(api_url, thread_id))
@@ -244,20 +326,26 @@ def fan_out_run(browser, app_url: str, api_url: str, earlier_runs: int = 0) -> F
         median_node_lag_ms=lags[len(lags) // 2],
         ws_bytes=WS_BYTES[id(page)],
         longest_task_ms=probe["longest"],
+        cpu=cpu,
     )
 
 
-def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) -> list[AppResult]:
+def app_runs(
+    pages: list[Page], question: str, api_url: str, expected_end: str, meter: CpuMeter
+) -> list[AppResult]:
     """Send ``question`` from every page at once; measure each page's run."""
     for page in pages:
         page.evaluate(PAGE_PROBE, expected_end)
         page.get_by_test_id(testids.COMPOSER_INPUT).fill(question)
         WS_BYTES[id(page)] = 0  # count only what this run sends
+    before = meter.read()
     for page in pages:
         page.get_by_test_id(testids.SEND_BUTTON).click()
-    results = []
     for page in pages:
         page.wait_for_function("window.__bench.final !== null", timeout=300_000)
+    cpu = meter.since(before)
+    results = []
+    for page in pages:
         probe = page.evaluate("window.__bench")
         thread_id = page.get_by_test_id(testids.THREAD_ID).inner_text()
         first_stamp, last_stamp, sse_bytes = run_async(server_stamps(api_url, thread_id))
@@ -271,6 +359,7 @@ def app_runs(pages: list[Page], question: str, api_url: str, expected_end: str) 
                 longest_task_ms=probe["longest"],
                 thread_id=thread_id,
                 sse_bytes=sse_bytes,
+                cpu=cpu,
             )
         )
     return results
@@ -347,17 +436,8 @@ def renderer_worst_frame_ms(browser) -> float:
 
 def peak_rss_mb(root_pid: int) -> float:
     """The largest peak resident memory (VmHWM) among ``root_pid`` and its descendants."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    peak, todo = 0, [root_pid]
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
+    peak = 0
+    for pid in _descendants(_processes(), root_pid):
         try:
             match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
         except OSError:
@@ -380,13 +460,14 @@ def main() -> int:
     app_port = free_port()
     app = start_app(server.url, app_port, {"REFLEX_DB_URL": archive_url})
     app_url = f"http://127.0.0.1:{app_port}"
+    meter = CpuMeter(server.process.pid, app.pid)
     rows, unrecorded, spreads = [], {}, {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, question, sessions in cases:
                 tries = [
-                    _sessions_run(browser, app_url, server.url, question, sessions)
+                    _sessions_run(browser, app_url, server.url, question, sessions, meter)
                     for _ in range(REPEATS if sessions > 1 else 1)
                 ]
                 tries.sort(key=lambda t: _mean_ratio(*t))
@@ -400,16 +481,20 @@ def main() -> int:
             with_fan_out = not args.smoke and (not args.only or args.only in FAN_OUT[0])
             if with_fan_out:
                 fan_outs[FAN_OUT[0]] = _median_fan_out(
-                    FAN_OUT[0], spreads, lambda: fan_out_run(browser, app_url, server.url)
+                    FAN_OUT[0], spreads, lambda: fan_out_run(browser, app_url, server.url, meter)
                 )
             stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
             renderer_ms = None if args.smoke else renderer_worst_frame_ms(browser)
             memory = peak_rss_mb(app.pid)
             stop_process_group(app)
             _weigh_recordings(archive_url, rows)
-            unrecorded = _without_archive(browser, server.url, archive_url, cases)
+            unrecorded = _without_archive(
+                browser, server.process.pid, server.url, archive_url, cases
+            )
             if with_fan_out:
-                fan_outs[FAN_OUT_SCALED] = _scaled_fan_out(browser, server.url, spreads)
+                fan_outs[FAN_OUT_SCALED] = _scaled_fan_out(
+                    browser, server.url, server.process.pid, spreads
+                )
             browser.close()
     finally:
         stop_process_group(app)
@@ -431,18 +516,23 @@ def _median_fan_out(name: str, spreads: dict[str, str], run) -> FanOutResult:
     return results[len(results) // 2]
 
 
-def _scaled_fan_out(browser, api_url: str, spreads: dict[str, str]) -> FanOutResult:
+def _scaled_fan_out(
+    browser, api_url: str, server_pid: int, spreads: dict[str, str]
+) -> FanOutResult:
     """The fan-out after earlier ones in the tab, on an app as `make run-prod` runs it."""
     redis_url, redis = start_redis()
     archive_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-archive-')}/runs.db"
     port = free_port()
     env = {"REFLEX_REDIS_URL": redis_url, "REFLEX_DB_URL": archive_url}
     app = start_app(api_url, port, env, ("--redis",))
+    meter = CpuMeter(server_pid, app.pid)
     try:
         return _median_fan_out(
             FAN_OUT_SCALED,
             spreads,
-            lambda: fan_out_run(browser, f"http://127.0.0.1:{port}", api_url, EARLIER_FAN_OUTS),
+            lambda: fan_out_run(
+                browser, f"http://127.0.0.1:{port}", api_url, meter, EARLIER_FAN_OUTS
+            ),
         )
     finally:
         stop_process_group(app)
@@ -450,12 +540,12 @@ def _scaled_fan_out(browser, api_url: str, spreads: dict[str, str]) -> FanOutRes
 
 
 def _sessions_run(
-    browser, app_url: str, api_url: str, question: str, sessions: int
+    browser, app_url: str, api_url: str, question: str, sessions: int, meter: CpuMeter
 ) -> tuple[list[RawResult], list[AppResult]]:
     """``question`` read raw by ``sessions`` clients at once, then asked from as many pages."""
     raw = run_async(_raw_concurrently(api_url, question, sessions))
     pages = [open_page(browser, app_url) for _ in range(sessions)]
-    results = app_runs(pages, question, api_url, _expected_end(question))
+    results = app_runs(pages, question, api_url, _expected_end(question), meter)
     for page in pages:
         page.context.close()
     return raw, results
@@ -475,16 +565,20 @@ def _weigh_recordings(archive_url: str, rows) -> None:
     db.dispose()
 
 
-def _without_archive(browser, api_url: str, archive_url: str, cases) -> dict[str, AppResult]:
+def _without_archive(
+    browser, server_pid: int, api_url: str, archive_url: str, cases
+) -> dict[str, AppResult]:
     """The single-session cases again, on an app that records nothing."""
     port = free_port()
     app = start_app(api_url, port, {"ARCHIVE_RECORD": "false", "REFLEX_DB_URL": archive_url})
+    meter = CpuMeter(server_pid, app.pid)
     try:
         found = {}
         for name, question, sessions in cases:
             if sessions == 1:
                 page = open_page(browser, f"http://127.0.0.1:{port}")
-                found[name] = app_runs([page], question, api_url, _expected_end(question))[0]
+                end = _expected_end(question)
+                found[name] = app_runs([page], question, api_url, end, meter)[0]
                 page.context.close()
         return found
     finally:
@@ -529,9 +623,9 @@ def render_table(
         (
             "| case | raw first token | raw last event | app first token | app final + tree "
             "| first-token lag | final lag | app/raw | ws bytes | 3×(text+tree) | longest task "
-            "| on disk | disk/SSE | final lag, not recording |"
+            "| on disk | disk/SSE | final lag, not recording | CPU: server · app · page (waiting) |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, raws, apps in rows:
         for index, (raw, app) in enumerate(zip(raws, apps, strict=True)):
@@ -544,7 +638,8 @@ def render_table(
                 f"| {_ratio(app.final_visible_s, raw.last_event_s, len(apps))} "
                 f"| {_mark_bytes(app.ws_bytes, budget)} | {budget:,} "
                 f"| {_task_mark(app.longest_task_ms)} "
-                f"| {app.disk_bytes:,} | {_disk_share(app)} | {_unrecorded_lag(unrecorded, label)} |"
+                f"| {app.disk_bytes:,} | {_disk_share(app)} | {_unrecorded_lag(unrecorded, label)} "
+                f"| {_cpu(app.cpu) if index == 0 else '〃'} |"
             )
     worst = max((app.longest_task_ms for _, _, apps in rows for app in apps), default=0.0)
     if fan_outs:
@@ -573,7 +668,10 @@ def render_table(
             "of the run's SSE bytes on disk; fan-out: every node visible ≤ 150 ms after its "
             "start event, ws bytes ≤ 3× the final tree's JSON; ✗ marks a miss. *On disk*: the "
             "run's compressed frames in the archive (SQLite); *final lag, not recording*: the "
-            "same case on an app with `ARCHIVE_RECORD=false`, for the archive's cost in lag."
+            "same case on an app with `ARCHIVE_RECORD=false`, for the archive's cost in lag. "
+            "*CPU*: seconds used while the app's run went on by the demo server, the app and "
+            "the page's main thread (the five pages' together), and how long that thread was "
+            "ready to run but waited for a core: a page's task lasts its work plus that wait."
         ),
     ]
     if spreads:
@@ -589,9 +687,10 @@ def fan_out_table(results: dict[str, FanOutResult]) -> list[str]:
     lines = [
         (
             "| fan-out case | runs | raw last event | app final + tree | worst node lag "
-            "| median node lag | ws bytes | 3×tree | longest task |"
+            "| median node lag | ws bytes | 3×tree | longest task "
+            "| CPU: server · app · page (waiting) |"
         ),
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, result in results.items():
         budget = 3 * result.tree_json_bytes
@@ -599,7 +698,7 @@ def fan_out_table(results: dict[str, FanOutResult]) -> list[str]:
             f"| {name} | {result.runs} | {result.raw_last_event_s:.2f} s "
             f"| {result.final_visible_s:.2f} s | {_mark(result.worst_node_lag_ms, 150)} "
             f"| {result.median_node_lag_ms:.0f} ms | {_mark_bytes(result.ws_bytes, budget)} "
-            f"| {budget:,} | {_task_mark(result.longest_task_ms)} |"
+            f"| {budget:,} | {_task_mark(result.longest_task_ms)} | {_cpu(result.cpu)} |"
         )
     return lines
 
@@ -622,6 +721,14 @@ def _task_mark(value_ms: float) -> str:
 
 def _mark_bytes(value: int, budget: int) -> str:
     return f"{value:,}" + (" ✗" if value > budget else "")
+
+
+def _cpu(cpu: CpuUse | None) -> str:
+    if cpu is None:
+        return "–"
+    return (
+        f"{cpu.server_s:.1f} · {cpu.app_s:.1f} · {cpu.pages_s:.1f} s ({cpu.pages_waiting_s:.1f} s)"
+    )
 
 
 def _disk_share(app: AppResult) -> str:
