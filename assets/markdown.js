@@ -372,6 +372,14 @@ window.Markdown = (() => {
     return body.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/\\\|/g, "|"));
   }
 
+  const CODE_PART_LINES = 100;
+
+  // A code block's text: its parts' lines (see startCode), or its colours' text.
+  function codeText(code) {
+    const parts = code.querySelectorAll(":scope > .md-code-part");
+    return parts.length ? Array.from(parts, (part) => part.textContent).join("\n") : code.textContent;
+  }
+
   // One code block: its text grows line by line; the copy button copies what is there.
   function codeBlock(language) {
     const box = el("div", "md-code");
@@ -390,7 +398,7 @@ window.Markdown = (() => {
     box.append(head, pre);
     copy.addEventListener("click", (event) => {
       event.stopPropagation();
-      navigator.clipboard?.writeText(code.textContent).then(
+      navigator.clipboard?.writeText(codeText(code)).then(
         () => { copy.textContent = "Copied"; },
         () => { copy.textContent = "Copy failed"; },
       );
@@ -487,7 +495,7 @@ window.Markdown = (() => {
 
   function highlight(code, language) {
     const scanner = SCANNERS[LANGUAGES[language.toLowerCase()]];
-    const text = code.textContent;
+    const text = codeText(code);
     if (!scanner || !text || text.length > HIGHLIGHT_LIMIT) return;
     const nodes = [];
     let at = 0;
@@ -731,19 +739,33 @@ window.Markdown = (() => {
       return this.startParagraph(rest);
     }
 
-    // A code block (fenced, or indented by 4 spaces): its lines stream in as text nodes; once
-    // closed it gets its colours.
+    // A code block (fenced, or indented by 4 spaces): its lines stream in as text nodes, in
+    // parts of CODE_PART_LINES lines, each a block (the browser then lays out only the part
+    // that grows, not the whole code again every frame: a 5,000-line block cost 15 ms and
+    // more a frame, growing with it); the break between parts is the line break. Once closed
+    // the block gets its colours.
     startCode(type, language, more) {
       this.closeLeaf();
       const block = codeBlock(language);
       this.add(block.box);
-      let first = true;
+      let part = null;
+      let lines = 0; // in the part
+      let lastEmpty = false; // an empty line ending a part would not show: parts end on text
       this.leaf = {
         type,
         line: (text) => {
-          block.code.appendChild(document.createTextNode((first ? "" : "\n") + text));
-          first = false;
-          return (rest) => rest && block.code.appendChild(document.createTextNode(rest));
+          if (!part || (lines >= CODE_PART_LINES && text && !lastEmpty)) {
+            part = block.code.appendChild(el("span", "md-code-part"));
+            lines = 0;
+          } else part.appendChild(document.createTextNode("\n"));
+          lines += 1;
+          lastEmpty = !text;
+          part.appendChild(document.createTextNode(text));
+          return (rest) => {
+            if (!rest) return;
+            lastEmpty = false;
+            part.appendChild(document.createTextNode(rest));
+          };
         },
         close: () => {
           block.box.classList.add("md-code-closed");

@@ -413,35 +413,48 @@ def stop_latency_ms(browser, app_url: str) -> float:
     return latency
 
 
-# Streams a paragraph without spaces (Chinese: no space to commit its inline text at, so it
-# commits after runs of plain characters) into the markdown renderer, one piece a frame, laid
-# out between frames as the page is (what the page has drawn is what an append can cost);
-# returns the slowest frame's renderer time in ms.
-RENDERER_PROBE = """([frames, piece]) => {
+# Streams ``text`` into the markdown renderer ``size`` characters a frame, laid out between
+# frames as the page is (what the page has drawn is what an append can cost); returns the
+# slowest frame's renderer time and the slowest frame with its layout, in ms.
+RENDERER_PROBE = """([text, size]) => {
   const el = document.createElement("div");
+  el.className = "markdown";
   document.body.replaceChildren(el);
   const renderer = Markdown.create(el);
-  let worst = 0;
-  for (let i = 0; i < frames; i++) {
+  let script = 0, frame = 0;
+  for (let at = 0; at < text.length; at += size) {
     const start = performance.now();
-    renderer.append(piece);
+    renderer.append(text.slice(at, at + size));
     renderer.paint();
-    worst = Math.max(worst, performance.now() - start);
+    const drawn = performance.now();
     el.offsetHeight; // the frame's layout
+    script = Math.max(script, drawn - start);
+    frame = Math.max(frame, performance.now() - start);
   }
   renderer.end();
-  return worst;
+  return [script, frame];
 }"""
-RENDERER_FRAMES, RENDERER_PIECE = 2000, "天空是蓝色的因为**瑞利**散射"
+#: A paragraph without spaces (Chinese: no space to commit its inline text at, so it commits
+#: after runs of plain characters), one piece a frame.
+PARAGRAPH_PIECE, PARAGRAPH_FRAMES = "天空是蓝色的因为**瑞利**散射", 2000
+#: A long code block (the browser lays out only its part that grows), 400 characters a frame.
+CODE_LINES = 6000
+CODE_BLOCK = "```python\n" + "".join(
+    f"def step_{i}(value):\n    return value * {i}  # step {i}\n" for i in range(CODE_LINES // 2)
+)
 
 
-def renderer_worst_frame_ms(browser) -> float:
-    """The markdown renderer alone on a long paragraph without spaces: its slowest frame."""
+def renderer_frames_ms(browser) -> tuple[float, float]:
+    """The markdown renderer alone: its slowest frame on the long paragraph (script), and on
+    the long code block (script and layout)."""
     page = browser.new_context().new_page()
     page.add_script_tag(path=str(REPO_ROOT / "assets" / "markdown.js"))
-    worst = page.evaluate(RENDERER_PROBE, [RENDERER_FRAMES, RENDERER_PIECE])
+    page.add_style_tag(path=str(REPO_ROOT / "assets" / "app.css"))
+    paragraph = PARAGRAPH_PIECE * PARAGRAPH_FRAMES
+    paragraph_ms, _ = page.evaluate(RENDERER_PROBE, [paragraph, len(PARAGRAPH_PIECE)])
+    _, code_ms = page.evaluate(RENDERER_PROBE, [CODE_BLOCK, 400])
     page.context.close()
-    return worst
+    return paragraph_ms, code_ms
 
 
 def peak_rss_mb(root_pid: int) -> float:
@@ -494,7 +507,7 @@ def main() -> int:
                     FAN_OUT[0], spreads, lambda: fan_out_run(browser, app_url, server.url, meter)
                 )
             stop_ms = None if args.smoke or args.only else stop_latency_ms(browser, app_url)
-            renderer_ms = None if args.smoke else renderer_worst_frame_ms(browser)
+            renderer_ms = None if args.smoke else renderer_frames_ms(browser)
             memory = peak_rss_mb(app.pid)
             stop_process_group(app)
             _weigh_recordings(archive_url, rows)
@@ -599,7 +612,7 @@ def render_table(
     rows,
     fan_outs: dict[str, FanOutResult],
     stop_ms: float | None,
-    renderer_ms: float | None,
+    renderer_ms: tuple[float, float] | None,
     memory_mb: float,
     unrecorded,
     spreads: dict[str, str],
@@ -661,10 +674,11 @@ def render_table(
             else ""
         )
         + (
-            f" Markdown renderer alone, a paragraph without spaces (Chinese) growing to "
-            f"{RENDERER_FRAMES * len(RENDERER_PIECE):,} characters, {len(RENDERER_PIECE)} a "
-            f"frame: slowest frame "
-            f"{_mark(renderer_ms, 16)}."
+            f" Markdown renderer alone: a paragraph without spaces (Chinese) growing to "
+            f"{PARAGRAPH_FRAMES * len(PARAGRAPH_PIECE):,} characters, {len(PARAGRAPH_PIECE)} a "
+            f"frame: slowest frame {_mark(renderer_ms[0], 16)} of script; a code block growing "
+            f"to {CODE_LINES:,} lines ({len(CODE_BLOCK) // 1000} KB), 400 characters a frame: "
+            f"slowest frame {_mark(renderer_ms[1], 16)} with its layout."
             if renderer_ms is not None
             else ""
         ),

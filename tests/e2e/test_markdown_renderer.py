@@ -170,11 +170,12 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
       const r = Markdown.create(el);
       r.append('```python\\n# say hi\\ndef hi():\\n    return "<img src=x onerror=alert(1)>"\\n');
       r.paint();
-      const open = el.querySelectorAll("code span").length;
+      const colours = (code) => code.querySelectorAll("[class^='md-tok-']");
+      const open = colours(el).length;
       r.append("```\\n\\n```zig\\nfn main() void {}\\n```\\n");
       r.end();
       const [python, zig] = el.querySelectorAll("code");
-      const spans = (code) => [...code.querySelectorAll("span")].map((s) => [s.className, s.textContent]);
+      const spans = (code) => [...colours(code)].map((s) => [s.className, s.textContent]);
       return [open, spans(python), python.textContent, spans(zig)];
     }"""
     )
@@ -189,6 +190,58 @@ def test_a_code_block_is_coloured_once_it_closes_and_its_text_stays_inert(md: Pa
     assert text == '# say hi\ndef hi():\n    return "<img src=x onerror=alert(1)>"'  # copied as is
     assert md.locator("img").count() == 0
     assert zig == []  # a language it does not know stays plain
+
+
+# A long code block while it streams, and once closed: plain (a language it does not
+# colour) and coloured. Its lines go in parts; blank lines sit around the parts' edges.
+STREAM_CODE = """([text, pieces]) => {
+  const box = document.createElement("div");
+  box.className = "markdown";
+  document.body.replaceChildren(box);
+  const r = Markdown.create(box);
+  const seen = [];
+  const look = () => {
+    const code = box.querySelector("pre code");
+    const plain = document.createElement("div");
+    plain.className = "markdown";
+    plain.innerHTML = "<div class='md-code'><pre><code></code></pre></div>";
+    plain.querySelector("code").textContent = code.innerText;
+    document.body.append(plain);
+    seen.push({text: code.innerText, height: box.querySelector("pre").offsetHeight,
+               plainHeight: plain.querySelector("pre").offsetHeight,
+               parts: code.querySelectorAll(".md-code-part").length});
+    plain.remove();
+  };
+  for (const piece of pieces) { r.append(piece); r.paint(); }
+  look();
+  r.append("```\\n"); r.end();
+  look();
+  return seen;
+}"""
+
+
+@pytest.mark.parametrize("language", ["text", "python"])
+def test_a_long_code_block_reads_copies_and_lays_out_as_its_lines(page: Page, language: str):
+    # The clipboard needs a secure origin: a loopback one, answered by Playwright itself.
+    origin = "http://127.0.0.1:9"
+    page.route(
+        f"{origin}/", lambda route: route.fulfill(body="<body></body>", content_type="text/html")
+    )
+    page.goto(f"{origin}/")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+    page.add_script_tag(path=str(SCRIPT))
+    page.add_style_tag(path=str(SCRIPT.parent / "app.css"))
+    lines = [f"    value_{i} = {i}  # line {i}" if i % 7 else "" for i in range(1, 351)]
+    lines[97:103] = ["", "x = 1", "", "", "y = 2", ""]  # blank lines where a part may end
+    code = "\n".join(lines)
+    text = f"```{language}\n{code}\n"
+    streaming, closed = page.evaluate(STREAM_CODE, [text, pieces_of(text, 5, 90)])
+    assert streaming["parts"] > 1  # what this test is about
+    for state in (streaming, closed):
+        assert state["text"] == code  # as selected and copied by hand, blank lines included
+        assert state["height"] == state["plainHeight"]  # no line lost or added between parts
+    page.get_by_test_id("copy-code").click()
+    assert page.evaluate("navigator.clipboard.readText()") == code
 
 
 # Languages beyond the first five: each one's comments, strings, numbers and keywords (or
