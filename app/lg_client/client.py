@@ -156,7 +156,7 @@ class LangGraphClient:
         still going), it rejoins the run's stream, up to ``len(retry_delays)`` times in a row,
         yielding a ``reconnecting`` part before each try. A rejoin replays the run from its
         first event, because the server's event ids are not unique and resuming after the last
-        one can skip events; parts already yielded are dropped (same id, same data).
+        one can skip events; as many parts as were already yielded are skipped.
         """
         stream = self.stream_run(
             thread_id, assistant_id, input, command=command, stream_resumable=True
@@ -181,15 +181,16 @@ class LangGraphClient:
         run_id: str | None,
         retry_delays: Sequence[float],
     ) -> AsyncIterator[StreamPart]:
-        # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``). A joined stream
-        # (a replay, and the duplicates the server sends where its replay meets the live
-        # stream) drops a part when an earlier part had the same id and the same data. The
-        # first pass of a run started here is live and has no duplicates: every part is
-        # kept, so a chunk a model streams twice in one millisecond (a table's "| ") is too.
-        seen: dict[str, list[Any]] = {}
-        replaying = run_id is not None  # a joined stream replays from the run's first event
+        # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``): a model can
+        # stream the same chunk twice in one millisecond (a table's "| "), and every such
+        # part is kept. A rejoin replays the run from its first event in the order it went
+        # out: as many parts as were already yielded are skipped. Within one joined stream
+        # the server may send again, where its replay meets the live events, parts it just
+        # sent (`_Resent`).
+        delivered: list[str] = []  # ids of the parts yielded, in order
         failures = 0
         while True:
+            resent, replayed, to_skip = _Resent(), 0, len(delivered)
             try:
                 async for part in stream:
                     if part.event == "end":
@@ -198,10 +199,14 @@ class LangGraphClient:
                         yield part
                         return
                     if part.id is not None:
-                        same_id = seen.setdefault(part.id, [])
-                        if replaying and part.data in same_id:
+                        if replayed < to_skip and delivered[replayed] == part.id:
+                            replayed += 1  # yielded before the rejoin
+                            resent.sent(part)
                             continue
-                        same_id.append(part.data)
+                        replayed = to_skip  # past what was yielded (or the replay went its own way)
+                        if resent.again(part):
+                            continue
+                        delivered.append(part.id)
                     if part.event == "metadata" and isinstance(part.data, dict):
                         run_id = run_id or part.data.get("run_id")
                     failures = 0
@@ -212,7 +217,6 @@ class LangGraphClient:
                 delay = retry_delays[failures]
                 failures += 1
                 yield StreamPart("reconnecting", {"attempt": failures, "reason": str(exc)})
-                replaying = True
                 await asyncio.sleep(delay)
                 stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
 
@@ -285,3 +289,47 @@ def _to_part(sse: ServerSentEvent) -> StreamPart:
         note = {"event": event, "reason": str(exc), "raw": sse.data[:500]}
         return StreamPart("malformed", note, event_id)
     return StreamPart(event, data, event_id, sse.data)
+
+
+class _Resent:
+    """Tells the parts a joined stream sends again where the server's replay meets the live
+    events: a run of parts it just sent, the first one older than the newest part so far
+    (its id's milliseconds went back). Parts that repeat within the newest millisecond are
+    the model's own and are kept (a re-send that starts in that millisecond cannot be told
+    from them)."""
+
+    def __init__(self) -> None:
+        self._parts: list[tuple[str, Any]] = []  # (id, data) as sent, in order
+        self._newest: tuple[int, ...] = ()
+        self._next: int | None = None  # where the run of re-sent parts goes on
+
+    def sent(self, part: StreamPart) -> None:
+        self._parts.append((part.id or "", part.data))
+        self._newest = max(self._newest, _id_order(part.id))
+
+    def again(self, part: StreamPart) -> bool:
+        """Whether ``part`` is sent again; records it as sent when it is not."""
+        key = (part.id or "", part.data)
+        if (
+            self._next is not None
+            and self._next < len(self._parts)
+            and self._parts[self._next] == key
+        ):
+            self._next += 1
+            return True
+        self._next = None
+        if _id_order(part.id) < self._newest:
+            first = next((i for i, sent in enumerate(self._parts) if sent == key), None)
+            if first is not None:
+                self._next = first + 1
+                return True
+        self.sent(part)
+        return False
+
+
+def _id_order(event_id: str | None) -> tuple[int, ...]:
+    """A resumable id (``<epoch-ms>-<seq>``) as a sortable tuple; () when it is not one."""
+    try:
+        return tuple(int(field) for field in (event_id or "").split("-"))
+    except ValueError:
+        return ()

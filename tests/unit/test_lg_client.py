@@ -256,38 +256,69 @@ def test_a_lost_run_raises_not_found_when_rejoined():
         reconnecting_parts(handler)
 
 
-def test_a_joined_stream_drops_the_duplicate_where_replay_meets_live_events():
-    duplicated = RUN_FRAMES[:4] + RUN_FRAMES[3:]
+def joined_parts(frames: list[bytes]) -> list[StreamPart]:
+    """What ``join_run_reconnecting`` yields of a finished run whose stream sends ``frames``."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/stream"):
-            return sse_stream_response(*duplicated)
+            return sse_stream_response(*frames)
         return httpx.Response(200, json={"run_id": "r1", "status": "success"})
 
     async def collect() -> list[StreamPart]:
         async with client_for(handler) as client:
             return await acollect(client.join_run_reconnecting("t1", "r1"))
 
-    parts = run_sync(collect())
+    return run_sync(collect())
+
+
+def test_a_joined_stream_drops_what_it_sends_again_where_replay_meets_live_events():
+    # The server replays the stored events, then the live ones from when it subscribed:
+    # those in between come twice, the first of them older than the newest part so far.
+    events = [
+        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{2 + n}-0")
+        for n in range(5)
+    ]
+    sent = [frame("metadata", {"run_id": "r1"}, id="1-0"), *events[:4], *events[2:]]
+
+    parts = joined_parts(sent)
     assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
 
 
-def test_the_same_chunk_twice_in_one_millisecond_of_a_live_stream_reaches_the_reader_twice():
-    pipe = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "| "}}
-    word = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "a "}}
-    frames = [
-        frame("metadata", {"run_id": "r1"}, id="1-0"),
-        *(frame("events", data, id="2-0") for data in (pipe, word, pipe, word, pipe)),
-    ]
+PIPE = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "| "}}
+WORD = {"event": "on_chat_model_stream", "run_id": "m1", "data": {"chunk": "a "}}
+#: A table's row streamed fast: the same chunk again within one millisecond.
+TABLE_ROW = [
+    frame("metadata", {"run_id": "r1"}, id="1-0"),
+    *(frame("events", data, id="2-0") for data in (PIPE, WORD, PIPE, WORD, PIPE)),
+]
 
+
+def chunks_of(parts: list[StreamPart]) -> str:
+    return "".join(p.data["data"]["chunk"] for p in parts if p.event == "events")
+
+
+def test_the_same_chunk_twice_in_one_millisecond_of_a_live_stream_reaches_the_reader_twice():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
-            return sse_stream_response(*frames)
+            return sse_stream_response(*TABLE_ROW)
         return httpx.Response(200, json={"run_id": "r1", "status": "success"})
 
-    parts = reconnecting_parts(handler)
-    chunks = [p.data["data"]["chunk"] for p in parts if p.event == "events"]
-    assert "".join(chunks) == "| a | a | "
+    assert chunks_of(reconnecting_parts(handler)) == "| a | a | "
+
+
+def test_a_replayed_run_keeps_the_same_chunk_twice_in_one_millisecond():
+    assert chunks_of(joined_parts(TABLE_ROW)) == "| a | a | "  # a reopened thread's table
+
+
+def test_a_rejoined_stream_keeps_the_same_chunk_twice_in_one_millisecond():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return sse_stream_response(*TABLE_ROW[:3], fail_with=httpx.ReadError("reset"))
+        if request.url.path.endswith("/stream"):
+            return sse_stream_response(*TABLE_ROW)  # the replay, from the first event
+        return httpx.Response(200, json={"run_id": "r1", "status": "success"})
+
+    assert chunks_of(reconnecting_parts(handler)) == "| a | a | "
 
 
 def test_a_frame_with_only_an_id_is_not_an_event():
