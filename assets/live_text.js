@@ -3,10 +3,12 @@
 // `data-md-run-id` and `data-md-part`; while its run goes on the server sends only new text,
 // as [run_id, offset, text, done, part] rows (done and part left out while false and
 // "answer"); a finished message carries its whole text in `data-md-source` (and
-// `data-md-done="true"`). Painting happens at most once per frame, at most
-// BUDGET characters per answer per frame, appended to the same DOM: nothing is rebuilt.
+// `data-md-done="true"`). Painting happens at most once per frame, at most BUDGET
+// characters a frame in all, newest answer first (the chat shows its end: a thread opened
+// with many long answers fills in from the bottom over a few frames, not in one long task),
+// appended to the same DOM: nothing is rebuilt.
 window.liveText = (() => {
-  const BUDGET = 24000;
+  const BUDGET = 8000;
   const live = new Map(); // "runId/part" -> {text, done}
   let scheduled = false;
 
@@ -36,10 +38,11 @@ window.liveText = (() => {
     return { text: el.dataset.mdSource || "", done: true, growing: false, version: 0 };
   }
 
-  // Bring one element up to date; true when it has more to paint next frame.
-  function paintOne(el) {
+  // Bring one element up to date, painting at most `budget` new characters; returns how many
+  // it painted and whether it has more for the next frame.
+  function paintOne(el, budget) {
     const source = sourceOf(el);
-    if (!source) return false;
+    if (!source) return [0, false];
     const { text, done, growing, version } = source;
     let state = el.__md;
     const runId = el.dataset.mdRunId || "";
@@ -50,9 +53,10 @@ window.liveText = (() => {
       el.replaceChildren();
       state = el.__md = { renderer: window.Markdown.create(el), runId, growing, version, length: 0, source: "", ended: false };
     }
-    if (state.length < text.length) {
-      const end = Math.min(text.length, state.length + BUDGET);
-      state.renderer.append(text.slice(state.length, end));
+    const start = state.length;
+    if (start < text.length && budget > 0) {
+      const end = Math.min(text.length, start + budget);
+      state.renderer.append(text.slice(start, end));
       state.length = end;
       if (!growing) state.source = text.slice(0, end);
     }
@@ -60,14 +64,19 @@ window.liveText = (() => {
     if (done && !more && !state.ended) {
       state.renderer.end();
       state.ended = true;
-    } else if (!state.ended) state.renderer.paint();
-    return more;
+    } else if (!state.ended && state.length > start) state.renderer.paint();
+    return [state.length - start, more];
   }
 
   function paint() {
     scheduled = false;
-    let more = false;
-    for (const el of document.querySelectorAll("[data-md]")) more = paintOne(el) || more;
+    let budget = BUDGET, more = false;
+    const answers = Array.from(document.querySelectorAll("[data-md]")).reverse();
+    for (const el of answers) {
+      const [painted, left] = paintOne(el, budget);
+      budget -= painted;
+      more = more || left;
+    }
     if (more) schedule();
   }
 

@@ -97,6 +97,38 @@ def test_a_saved_answer_renders_the_same_way_when_the_thread_is_opened_again(cha
     other.close()
 
 
+# Installed before the page loads: how much of each answer (oldest first) is drawn, each
+# time the page draws markdown.
+DRAWS = """window.__draws = [];
+new MutationObserver((records) => {
+  if (!records.some((r) => r.target.closest?.("[data-md]"))) return;
+  window.__draws.push([...document.querySelectorAll("[data-md]")].map((a) => a.textContent.length));
+}).observe(document, {subtree: true, childList: true});"""
+
+
+def test_a_thread_of_long_answers_opens_from_its_newest_answer_a_part_each_frame(chat: Page):
+    answers = messages(chat, "assistant").locator('[data-md-part="answer"]')
+    for count in (1, 2, 3):
+        ask(chat, "markdown 3000 tokens")  # 16,000 characters each
+        expect(answers.nth(count - 1)).to_contain_text("End of document.")
+        wait_for_status(chat, "done")
+    whole = answers.evaluate_all("answers => answers.map(a => a.innerHTML)")
+
+    other = chat.context.new_page()
+    other.add_init_script(DRAWS)
+    open_app(other, chat.url)  # the first two answers are saved, the last one replays
+    reopened = messages(other, "assistant").locator('[data-md-part="answer"]')
+    for answer in (reopened.last, reopened.first):
+        expect(answer).to_contain_text("End of document.")
+    wait_for_status(other, "done")
+    assert reopened.evaluate_all("answers => answers.map(a => a.innerHTML)") == whole
+    draws = other.evaluate("window.__draws")
+    first_drawn = [next(i for i, d in enumerate(draws) if d[k] > 0) for k in (0, 1)]
+    assert first_drawn[1] < first_drawn[0]  # the saved answers fill in from the chat's end
+    assert len({tuple(d) for d in draws}) > 3  # over several frames, not in one long task
+    other.close()
+
+
 def test_script_links_and_raw_html_in_model_output_are_inert_while_streaming_and_after(
     chat: Page,
 ):
