@@ -184,14 +184,18 @@ class LangGraphClient:
         # Resumable frames carry ids, but not unique ones (``<epoch-ms>-0``): a model can
         # stream the same chunk twice in one millisecond (a table's "| "), and every such
         # part is kept. A rejoin replays the run from its first event in the order it went
-        # out: as many parts as were already yielded are skipped. Within one joined stream
-        # the server may send again, where its replay meets the live events, parts it just
-        # sent (`_Resent`).
+        # out: as many parts as were already yielded are skipped. Joining a run that is still
+        # going, the server may send again, where its replay meets the live events, parts it
+        # just sent (`_Resent`); the replay of a finished run has no such place.
         delivered: list[str] = []  # ids of the parts yielded, in order
         failures = 0
+        going = run_id is not None  # a join; the first checks whether the run still goes on
         while True:
-            resent, replayed, to_skip = _Resent(), 0, len(delivered)
+            replayed, to_skip = 0, len(delivered)
             try:
+                if going and not delivered:
+                    going = await self._run_is_active(thread_id, run_id or "")
+                resent = _Resent(meets_live_events=going)
                 async for part in stream:
                     if part.event == "end":
                         if run_id and await self._run_is_active(thread_id, run_id):
@@ -217,6 +221,7 @@ class LangGraphClient:
                 delay = retry_delays[failures]
                 failures += 1
                 yield StreamPart("reconnecting", {"attempt": failures, "reason": str(exc)})
+                going = True
                 await asyncio.sleep(delay)
                 stream = self.join_run_stream(thread_id, run_id, last_event_id=REPLAY_FROM_START)
 
@@ -293,12 +298,14 @@ def _to_part(sse: ServerSentEvent) -> StreamPart:
 
 class _Resent:
     """Tells the parts a joined stream sends again where the server's replay meets the live
-    events: a run of parts it just sent, the first one older than the newest part so far
-    (its id's milliseconds went back). Parts that repeat within the newest millisecond are
-    the model's own and are kept (a re-send that starts in that millisecond cannot be told
-    from them)."""
+    events (``meets_live_events``: the run was still going when joined): a run of parts it
+    just sent, up to the last one. Told by the first of them: older than the newest part so
+    far (its id's milliseconds went back), or the very last part sent, again. A re-send of
+    several parts that starts inside the newest millisecond cannot be told from the model's
+    own repeats, and is kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, meets_live_events: bool) -> None:
+        self._meets_live_events = meets_live_events
         self._parts: list[tuple[str, Any]] = []  # (id, data) as sent, in order
         self._newest: tuple[int, ...] = ()
         self._next: int | None = None  # where the run of re-sent parts goes on
@@ -309,6 +316,8 @@ class _Resent:
 
     def again(self, part: StreamPart) -> bool:
         """Whether ``part`` is sent again; records it as sent when it is not."""
+        if not self._meets_live_events:
+            return False
         key = (part.id or "", part.data)
         if (
             self._next is not None
@@ -318,6 +327,8 @@ class _Resent:
             self._next += 1
             return True
         self._next = None
+        if self._parts and self._parts[-1] == key:
+            return True
         if _id_order(part.id) < self._newest:
             first = next((i for i, sent in enumerate(self._parts) if sent == key), None)
             if first is not None:

@@ -256,13 +256,15 @@ def test_a_lost_run_raises_not_found_when_rejoined():
         reconnecting_parts(handler)
 
 
-def joined_parts(frames: list[bytes]) -> list[StreamPart]:
-    """What ``join_run_reconnecting`` yields of a finished run whose stream sends ``frames``."""
+def joined_parts(frames: list[bytes], going: bool = False) -> list[StreamPart]:
+    """What ``join_run_reconnecting`` yields of a run whose stream sends ``frames``: a run
+    still ``going`` when joined (it ends with the stream), or a finished one."""
+    statuses = iter(["running"] if going else [])  # then "success"
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/stream"):
             return sse_stream_response(*frames)
-        return httpx.Response(200, json={"run_id": "r1", "status": "success"})
+        return httpx.Response(200, json={"run_id": "r1", "status": next(statuses, "success")})
 
     async def collect() -> list[StreamPart]:
         async with client_for(handler) as client:
@@ -280,7 +282,18 @@ def test_a_joined_stream_drops_what_it_sends_again_where_replay_meets_live_event
     ]
     sent = [frame("metadata", {"run_id": "r1"}, id="1-0"), *events[:4], *events[2:]]
 
-    parts = joined_parts(sent)
+    parts = joined_parts(sent, going=True)
+    assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
+
+
+def test_a_joined_stream_drops_its_last_part_sent_again_in_the_same_millisecond():
+    events = [
+        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{2 + n // 2}-0")
+        for n in range(5)
+    ]
+    sent = [frame("metadata", {"run_id": "r1"}, id="1-0"), *events[:3], events[2], *events[3:]]
+
+    parts = joined_parts(sent, going=True)
     assert [p.data["n"] for p in parts if p.event == "events"] == [0, 1, 2, 3, 4]
 
 
@@ -308,6 +321,8 @@ def test_the_same_chunk_twice_in_one_millisecond_of_a_live_stream_reaches_the_re
 
 def test_a_replayed_run_keeps_the_same_chunk_twice_in_one_millisecond():
     assert chunks_of(joined_parts(TABLE_ROW)) == "| a | a | "  # a reopened thread's table
+    twice = [*TABLE_ROW, TABLE_ROW[-1]]  # even right after itself, in a finished run
+    assert chunks_of(joined_parts(twice)) == "| a | a | | "
 
 
 def test_a_rejoined_stream_keeps_the_same_chunk_twice_in_one_millisecond():
