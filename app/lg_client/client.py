@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import math
 from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
@@ -13,7 +14,7 @@ import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse
 
 from .errors import APIStatusError, ServerUnreachableError, StreamInterruptedError, status_error
-from .schema import Assistant, Run, StreamPart, Thread, ThreadState
+from .schema import Assistant, Run, StreamPart, Thread, ThreadState, event_time
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, read=60.0)  # streams get a heartbeat every 5 s
 #: Seconds to wait before each try to rejoin a run whose stream dropped.
@@ -307,12 +308,12 @@ class _Resent:
     def __init__(self, meets_live_events: bool) -> None:
         self._meets_live_events = meets_live_events
         self._parts: list[tuple[str, Any]] = []  # (id, data) as sent, in order
-        self._newest: tuple[int, ...] = ()
+        self._newest = -math.inf  # the newest part's emission time
         self._next: int | None = None  # where the run of re-sent parts goes on
 
     def sent(self, part: StreamPart) -> None:
         self._parts.append((part.id or "", part.data))
-        self._newest = max(self._newest, _id_order(part.id))
+        self._newest = max(self._newest, event_time(part.id) or -math.inf)
 
     def again(self, part: StreamPart) -> bool:
         """Whether ``part`` is sent again; records it as sent when it is not."""
@@ -329,18 +330,10 @@ class _Resent:
         self._next = None
         if self._parts and self._parts[-1] == key:
             return True
-        if _id_order(part.id) < self._newest:
+        if (event_time(part.id) or math.inf) < self._newest:
             first = next((i for i, sent in enumerate(self._parts) if sent == key), None)
             if first is not None:
                 self._next = first + 1
                 return True
         self.sent(part)
         return False
-
-
-def _id_order(event_id: str | None) -> tuple[int, ...]:
-    """A resumable id (``<epoch-ms>-<seq>``) as a sortable tuple; () when it is not one."""
-    try:
-        return tuple(int(field) for field in (event_id or "").split("-"))
-    except ValueError:
-        return ()

@@ -256,6 +256,9 @@ def test_a_lost_run_raises_not_found_when_rejoined():
         reconnecting_parts(handler)
 
 
+MS = 1795527697386  # an epoch-ms, as resumable ids start
+
+
 def joined_parts(frames: list[bytes], going: bool = False) -> list[StreamPart]:
     """What ``join_run_reconnecting`` yields of a run whose stream sends ``frames``: a run
     still ``going`` when joined (it ends with the stream), or a finished one."""
@@ -277,7 +280,7 @@ def test_a_joined_stream_drops_what_it_sends_again_where_replay_meets_live_event
     # The server replays the stored events, then the live ones from when it subscribed:
     # those in between come twice, the first of them older than the newest part so far.
     events = [
-        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{2 + n}-0")
+        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{MS + n}-0")
         for n in range(5)
     ]
     sent = [frame("metadata", {"run_id": "r1"}, id="1-0"), *events[:4], *events[2:]]
@@ -288,7 +291,7 @@ def test_a_joined_stream_drops_what_it_sends_again_where_replay_meets_live_event
 
 def test_a_joined_stream_drops_its_last_part_sent_again_in_the_same_millisecond():
     events = [
-        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{2 + n // 2}-0")
+        frame("events", {"event": "on_chain_stream", "run_id": "r1", "n": n}, id=f"{MS + n // 2}-0")
         for n in range(5)
     ]
     sent = [frame("metadata", {"run_id": "r1"}, id="1-0"), *events[:3], events[2], *events[3:]]
