@@ -33,6 +33,7 @@ INTERRUPT_REJECT = "interrupt-reject"
 INTERRUPT_RESPOND = "interrupt-respond"
 THINKING = "thinking"  # inside an assistant message: its thinking
 PROGRESS = "progress"  # the latest custom event of a node still running
+AWAITING_ANSWER = "awaiting-answer"  # after the question, until the run shows something in the chat
 GRAPH_INPUT_FORM = "graph-input-form"  # instead of the question box, for a graph without messages
 GRAPH_INPUT_FIELD = "graph-input-field"  # data-name: one field of that form
 MODEL_NUMBERS = "model-numbers"  # in a model's tree node: time to first token, tok/s, tokens

@@ -167,6 +167,24 @@ def chat_message(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
+def awaiting_answer() -> rx.Component:
+    """Where the answer will be, from the question until the run shows something in the chat
+    (a real model can take seconds): three dots that fade for a while, then rest."""
+    return rx.cond(
+        ConversationState.awaits_answer,
+        rx.el.div(
+            rx.el.span(),
+            rx.el.span(),
+            rx.el.span(),
+            class_name="awaiting-answer",
+            role="status",
+            aria_label="The agent is working on an answer",
+            title="The agent is working on an answer",
+            data_testid=testids.AWAITING_ANSWER,
+        ),
+    )
+
+
 def empty_hint() -> rx.Component:
     return rx.cond(
         ConversationState.messages.length() == 0,
@@ -190,6 +208,7 @@ def message_list() -> rx.Component:
         rx.vstack(
             empty_hint(),
             rx.foreach(ConversationState.messages, chat_message),
+            awaiting_answer(),
             rx.cond(
                 ConversationState.progress != "",
                 rx.text(

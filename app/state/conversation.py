@@ -141,6 +141,11 @@ class ConversationState(rx.State):
         return self.status == "error" and (self._question != "" or self._command is not None)
 
     @rx.var
+    def awaits_answer(self) -> bool:
+        """A run goes on and nothing of it is in the chat yet: the chat says the agent works."""
+        return self.status == "running" and bool(self.messages) and self.messages[-1].role == "user"
+
+    @rx.var
     def is_waiting(self) -> bool:
         """The thread waits for a person: the composer answers instead of asking."""
         return len(self.interrupts) > 0 and self.status != "running"
