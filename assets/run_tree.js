@@ -57,13 +57,17 @@ window.runTree = (() => {
   }
 
   // A node's elements, built once and cloned for each run (a fan-out adds hundreds at once).
+  // Plain elements and a fold button, not <details open>: the browser queues a task firing
+  // `toggle` for every open <details> it creates (600 tasks, ~50 ms, in a fan-out's burst).
   const PROTOTYPE = (() => {
-    const el = document.createElement("details");
-    el.open = true;
-    el.className = "tree-node";
+    const el = span("div", "tree-node");
     el.dataset.testid = "tree-node";
-    const summary = document.createElement("summary");
-    summary.dataset.leaf = "true";
+    const head = span("div", "node-head");
+    head.dataset.leaf = "true";
+    const fold = span("button", "node-fold", "▸");
+    fold.type = "button";
+    fold.title = "Fold or unfold the runs inside";
+    fold.setAttribute("aria-expanded", "true");
     const line = span("div", "node-row");
     line.dataset.selected = "false";
     line.append(
@@ -79,15 +83,15 @@ window.runTree = (() => {
     const track = span("div", "waterfall-track");
     track.append(span("div", "waterfall-bar"));
     line.append(track);
-    summary.append(line);
-    el.append(summary, span("div", "node-children"));
+    head.append(fold, line);
+    el.append(head, span("div", "node-children"));
     return el;
   })();
 
   function create(row) {
     const el = PROTOTYPE.cloneNode(true);
-    const [summary, children] = el.children;
-    const line = summary.firstChild;
+    const [head, children] = el.children;
+    const line = head.lastChild;
     el.dataset.runId = row.run_id;
     line.querySelector(".node-name").title = row.run_id;
     return { row, el, line, children };
@@ -246,8 +250,13 @@ window.runTree = (() => {
     timer = finished ? null : setInterval(tick, TICK_MS);
   }
 
+  // The fold button (outside the row: a click on the row selects the run instead).
   document.addEventListener("click", (event) => {
-    if (event.target.closest?.("#tree-root .node-row")) event.preventDefault(); // select, not fold
+    const fold = event.target.closest?.("#tree-root .node-fold");
+    if (!fold) return;
+    const expanded = fold.getAttribute("aria-expanded") !== "true";
+    fold.setAttribute("aria-expanded", String(expanded));
+    fold.closest(".tree-node").dataset.folded = String(!expanded);
   });
   new MutationObserver(select).observe(document.documentElement, {
     subtree: true,

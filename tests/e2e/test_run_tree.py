@@ -48,6 +48,32 @@ def test_the_demo_runs_tree_nests_model_and_tool_under_their_graph_nodes_and_end
     expect(tree_nodes(chat, status="done")).to_have_count(9)
 
 
+def test_a_node_folds_and_unfolds_its_runs_by_click_or_keyboard_without_selecting_it(
+    chat: Page,
+):
+    ask(chat, "What's the weather in SF?")
+    wait_for_status(chat, "done")
+    root = root_node(chat)
+    tool_node = tree_nodes(chat, name="tool", parent_id=run_id_of(root))
+    fold = root.locator(".node-fold").first
+    expect(fold).to_have_attribute("aria-expanded", "true")
+    expect(tool_node).to_be_visible()
+    leaf_fold = tree_nodes(chat, name="get_weather").locator(".node-fold")
+    expect(leaf_fold).to_be_hidden()  # nothing inside to fold
+
+    fold.click()
+    expect(fold).to_have_attribute("aria-expanded", "false")
+    expect(tool_node).to_be_hidden()
+    expect(root.locator(".node-row").first).to_be_visible()
+    expect(chat.get_by_test_id(testids.NODE_DETAILS)).to_have_count(0)  # not selected
+
+    fold.focus()
+    chat.keyboard.press("Enter")
+    expect(fold).to_have_attribute("aria-expanded", "true")
+    expect(tool_node).to_be_visible()
+    expect(tree_nodes(chat)).to_have_count(9)  # folding hid nodes, never dropped them
+
+
 def test_the_tree_grows_while_the_answer_streams(chat: Page):
     ask(chat, "What's the weather in SF?")
     expect(tree_nodes(chat, status="running").first).to_be_visible()
