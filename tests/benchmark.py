@@ -15,7 +15,8 @@ the change in lag.
 Where the machine's time went during each app run: the CPU seconds of the demo server, of the
 app and of the pages' main threads, and how long those threads were ready to run but waited
 for a core (Linux's schedstat): on a machine that runs all of them, a page's task is as long
-as its own work plus that wait.
+as its own work plus that wait. A fixed Python job timed before and after the cases gives the
+machine's own speed (a shared machine's varies by the hour), for comparing tables.
 """
 
 from __future__ import annotations
@@ -477,6 +478,7 @@ def main() -> int:
     args = parser.parse_args()
     cases = CASES[:1] if args.smoke else [c for c in CASES if not args.only or args.only in c[0]]
 
+    speed = [reference_workload_ms()]
     server = start_demo_server()
     archive_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-archive-')}/runs.db"
     app_port = free_port()
@@ -515,7 +517,10 @@ def main() -> int:
         stop_process_group(app)
         server.stop()
 
-    table = render_table(rows, fan_outs, stop_ms, renderer_ms, memory, unrecorded, spreads)
+    speed.append(reference_workload_ms())
+    table = render_table(
+        rows, fan_outs, stop_ms, renderer_ms, memory, unrecorded, spreads, (speed[0], speed[1])
+    )
     print(table)
     if args.update_readme:
         update_readme(table)
@@ -626,6 +631,19 @@ async def _raw_concurrently(api_url: str, question: str, sessions: int) -> list[
     return list(await asyncio.gather(*(raw_run(api_url, question) for _ in range(sessions))))
 
 
+def reference_workload_ms() -> float:
+    """The machine's own speed, to compare tables of different hours: the median of 7 timings
+    of a fixed pure-Python job (20 JSON round trips of a 600-row tree), on an idle machine."""
+    tree = {"rows": [{"run_id": str(i), "name": "branch", "start_ms": i} for i in range(600)]}
+    timings = []
+    for _ in range(7):
+        start = time.perf_counter()
+        for _ in range(20):
+            json.loads(json.dumps(tree))
+        timings.append((time.perf_counter() - start) * 1000)
+    return sorted(timings)[3]
+
+
 def render_table(
     rows,
     fan_outs: dict[str, FanOutResult],
@@ -634,6 +652,7 @@ def render_table(
     memory_mb: float,
     unrecorded,
     spreads: dict[str, str],
+    speed_ms: tuple[float, float],
 ) -> str:
     revision = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],
@@ -654,7 +673,9 @@ def render_table(
         (
             f"Revision `{revision}`, {os.cpu_count()} cores ({cpu}), {platform.system()} "
             f"{platform.machine()}, Python {platform.python_version()}, headless Chromium. "
-            "Times from sending the question; lags against the server's own emission stamps."
+            "Times from sending the question; lags against the server's own emission stamps. "
+            f"The machine's speed: a fixed Python job took {speed_ms[0]:.1f} ms before the "
+            f"cases and {speed_ms[1]:.1f} ms after (the same job, for comparing tables)."
         ),
         "",
         (
