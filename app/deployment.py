@@ -16,6 +16,7 @@ from app.settings import Settings, load_settings
 
 _settings: Settings | None = None
 _client: LangGraphClient | None = None
+_stopping = False
 
 
 def settings() -> Settings:
@@ -42,17 +43,23 @@ def client_for(person: Person) -> LangGraphClient:
     return client().with_headers(person_headers(person, access_settings()))
 
 
+def stopping() -> bool:
+    """Whether this worker is shutting down (its client closed under the runs it followed)."""
+    return _stopping
+
+
 @asynccontextmanager
 async def lifespan() -> AsyncIterator[None]:
     """Close the shared client (and its open streams) when the app stops. At start, what is
     loaded so far (Reflex, the app's modules: most of the heap) is left out of garbage
     collection: a full collection then walks only what runs create, and no longer pauses a
     burst of hundreds of runs for a walk through the whole heap."""
-    global _client
+    global _client, _stopping
     gc.freeze()
     try:
         yield
     finally:
+        _stopping = True
         if _client is not None:
             await _client.aclose()
             _client = None

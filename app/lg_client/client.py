@@ -217,7 +217,8 @@ class LangGraphClient:
                     failures = 0
                     yield part
             except (StreamInterruptedError, ServerUnreachableError) as exc:
-                if run_id is None or failures >= len(retry_delays):
+                # A client closed under the stream (the app stopping) rejoins nothing.
+                if run_id is None or failures >= len(retry_delays) or self._http.is_closed:
                     raise
                 delay = retry_delays[failures]
                 failures += 1

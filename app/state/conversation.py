@@ -363,6 +363,11 @@ class ConversationState(rx.State):
                         break  # show Stop now; the server's cancel follows
             finally:
                 await updates.aclose()  # stops reading and closes the stream
+        if deployment.stopping():
+            # Not the run's end: this worker stops (a restart, a deploy). The run is left to
+            # the tab's next follower, as when a worker dies: its recording stays unfinished.
+            log.info("run left running: the app is stopping", extra={"run_id": tree.run_id})
+            return
         async with self:
             thread_id, stopped = self.thread_id, self._stop_requested
         client = deployment.client_for(person)

@@ -246,6 +246,26 @@ def test_rejoining_gives_up_after_its_tries_with_the_last_error():
     assert [p.event for p in received] == ["metadata"] + ["reconnecting"] * 3
 
 
+def test_a_stream_dropped_by_closing_the_client_is_not_rejoined():
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return sse_stream_response(*RUN_FRAMES[:2], fail_with=httpx.ReadError("closed"))
+
+    async def follow_until_closed() -> list[str]:
+        client = client_for(handler)
+        events = []
+        with pytest.raises(StreamInterruptedError):
+            async for part in client.stream_run_reconnecting("t1", "agent", QUESTION):
+                events.append(part.event)
+                await client.aclose()  # the app stops while the run streams
+        return events
+
+    assert run_sync(follow_until_closed()) == ["metadata", "events"]
+    assert [r.method for r in requests] == ["POST"]  # no status check, no join
+
+
 def test_a_lost_run_raises_not_found_when_rejoined():
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
