@@ -67,6 +67,7 @@ window.runTree = (() => {
     const fold = span("button", "node-fold", "▸");
     fold.type = "button";
     fold.title = "Fold or unfold the runs inside";
+    fold.setAttribute("aria-label", fold.title); // not the arrow's own name
     fold.setAttribute("aria-expanded", "true");
     const line = span("div", "node-row");
     line.dataset.selected = "false";

@@ -55,7 +55,7 @@ def test_a_node_folds_and_unfolds_its_runs_by_click_or_keyboard_without_selectin
     wait_for_status(chat, "done")
     root = root_node(chat)
     tool_node = tree_nodes(chat, name="tool", parent_id=run_id_of(root))
-    fold = root.locator(".node-fold").first
+    fold = root.get_by_role("button", name="Fold or unfold the runs inside").first
     expect(fold).to_have_attribute("aria-expanded", "true")
     expect(tool_node).to_be_visible()
     leaf_fold = tree_nodes(chat, name="get_weather").locator(".node-fold")
