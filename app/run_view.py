@@ -156,8 +156,9 @@ def _without_text(message: ChatMessage) -> ChatMessage:
 
 def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], ShownText]:
     """The text of the model bubbles (thinking and answer) the page lacks, and what it has
-    once that is sent."""
-    deltas, now_shown = [], dict(shown)
+    of ``tree``'s once that is sent (not of earlier runs': their messages carry their text)."""
+    deltas: list[TextDelta] = []
+    now_shown: ShownText = {}
     for node in answer_runs(tree):
         done = not node.is_open
         parts: tuple[tuple[LivePart, str], ...] = (
@@ -169,6 +170,8 @@ def text_deltas(tree: RunTree, shown: ShownText) -> tuple[list[TextDelta], Shown
             if len(text) > offset or (done != page_done and (text or part == "answer")):
                 deltas.append(TextDelta(node.run_id, offset, text[offset:], done, part))
                 now_shown[(node.run_id, part)] = (len(text), done)
+            elif (node.run_id, part) in shown:
+                now_shown[(node.run_id, part)] = shown[(node.run_id, part)]
     return deltas, now_shown
 
 

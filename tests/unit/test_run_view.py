@@ -89,6 +89,20 @@ def test_only_the_new_text_is_sent_then_the_end_and_then_nothing():
     assert text_deltas(whole, text_deltas(whole, {})[1])[0] == []
 
 
+def test_what_the_page_has_of_earlier_runs_bubbles_is_not_carried_into_the_next_run():
+    earlier = tree_after(recorded_events("weather"))
+    earlier.finish("done")
+    had = text_deltas(earlier, {})[1]
+    events = recorded_events("weather_second_turn")  # the thread's next question
+    later = tree_after(events[: first_text_index(events, 1) + 2])
+
+    deltas, shown = text_deltas(later, had)
+
+    model = later.model_runs()[0].run_id
+    assert [d.run_id for d in deltas] == [model]
+    assert set(shown) == {(model, "answer")}  # the thread's earlier bubbles are not kept
+
+
 def test_a_finished_run_gives_its_messages_their_text():
     tree = tree_after(recorded_events("weather"))
     tree.finish("done")
