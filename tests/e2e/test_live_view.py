@@ -250,6 +250,15 @@ def test_on_a_projector_a_selected_nodes_details_leave_the_tree_in_view(chat: Pa
     expect(details).to_contain_text("Tool call ID")
 
 
+def test_a_narrow_question_box_keeps_its_hint_on_its_one_line(chat: Page):
+    chat.set_viewport_size({"width": 1200, "height": 800})  # the thread list open beside it
+    expect(chat.get_by_test_id(testids.NEW_THREAD)).to_be_visible()
+    composer = chat.get_by_test_id(testids.COMPOSER_INPUT)
+    assert composer.bounding_box()["width"] < 400  # the hint is longer than the box
+    # no second line of the hint hidden under the box's edge
+    assert composer.evaluate("box => box.scrollHeight <= box.clientHeight")
+
+
 def test_on_a_projector_the_panels_fold_and_the_question_box_gets_the_focus_back(chat: Page):
     chat.set_viewport_size({"width": 1024, "height": 768})
     composer = chat.get_by_test_id(testids.COMPOSER_INPUT)
