@@ -142,8 +142,10 @@ class ConversationState(rx.State):
 
     @rx.var
     def awaits_answer(self) -> bool:
-        """A run goes on and nothing of it is in the chat yet: the chat says the agent works."""
-        return self.status == "running" and bool(self.messages) and self.messages[-1].role == "user"
+        """A run goes on (or is replayed) and nothing of it is in the chat yet: the chat says
+        the agent works."""
+        going = self.status in ("running", "replaying")
+        return going and bool(self.messages) and self.messages[-1].role == "user"
 
     @rx.var
     def is_waiting(self) -> bool:

@@ -94,6 +94,8 @@ def test_stepping_through_a_run_grows_its_tree_frame_by_frame(chat: Page):
     chat.get_by_test_id(testids.REPLAY_BUTTON).click()
     wait_for_status(chat, "replaying")
     expect(tree_nodes(chat)).to_have_count(0)
+    dots = chat.get_by_test_id(testids.AWAITING_ANSWER)
+    expect(dots).to_be_visible()  # as live: the agent works, nothing answered yet
     step = chat.get_by_test_id(testids.REPLAY_STEP)
     step.click()
     expect(tree_nodes(chat)).to_have_count(1)  # the graph's own run starts first
@@ -106,6 +108,7 @@ def test_stepping_through_a_run_grows_its_tree_frame_by_frame(chat: Page):
     thumb.press("End")  # drag to the end
     wait_for_status(chat, "done")
     assert tree_snapshot(chat) == final
+    expect(dots).to_have_count(0)
     chat.screenshot(path="/tmp/archive-step-end.png")
     thumb.press("Home")
     expect(chat.get_by_text(re.compile(r"^0 / \d+$"))).to_be_visible()
