@@ -49,7 +49,7 @@ from app.embedded_server import (
     start_redis,
     stop_process_group,
 )
-from app.lg_client import LangGraphClient
+from app.lg_client import LangGraphClient, StreamPart, event_time
 from app.run_tree import RunTree, build_rows, content_text
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -252,7 +252,7 @@ async def raw_run(api_url: str, question: str, graph: str = "agent") -> RawResul
                 if first is None and part.data.get("event") == "on_chat_model_stream":
                     first = now if tree.model_runs()[-1].streamed_text else None
                 if part.id is not None:
-                    lag = time.time() * 1000 - float(part.id.split("-")[0])
+                    lag = time.time() * 1000 - _emitted_ms(part)
                     start_lags.setdefault(part.data.get("run_id"), lag)
             if part.event != "end":
                 last = now
@@ -261,6 +261,14 @@ async def raw_run(api_url: str, question: str, graph: str = "agent") -> RawResul
         rows = [dataclasses.asdict(row) for row in build_rows(tree, last)]
         worst = max(start_lags.values(), default=0.0)
         return RawResult(first or last, last, len(answer), len(json.dumps(rows)), worst)
+
+
+def _emitted_ms(part: StreamPart) -> float:
+    """When the server emitted ``part`` (a resumable stream's), in epoch ms."""
+    seconds = event_time(part.id)
+    if seconds is None:
+        raise ValueError(f"not a resumable stream's event id: {part.id!r}")
+    return seconds * 1000
 
 
 async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float, int]:
@@ -277,7 +285,7 @@ async def server_stamps(api_url: str, thread_id: str) -> tuple[float, float, int
             sse_bytes += len(
                 f"event: {part.event}\r\ndata: {data}\r\nid: {part.id}\r\n\r\n".encode()
             )
-            stamp = float(part.id.split("-")[0])
+            stamp = _emitted_ms(part)
             is_token = part.event == "events" and part.data.get("event") == "on_chat_model_stream"
             if is_token and first is None and content_text(part.data["data"].get("chunk")):
                 first = stamp
@@ -292,7 +300,7 @@ async def start_stamps(api_url: str, thread_id: str) -> dict[str, float]:
         stamps: dict[str, float] = {}
         async for part in client.join_run_stream(thread_id, run["run_id"], last_event_id="0"):
             if part.id is not None and part.event == "events":
-                stamps.setdefault(part.data.get("run_id"), float(part.id.split("-")[0]))
+                stamps.setdefault(part.data.get("run_id"), _emitted_ms(part))
         return stamps
 
 
