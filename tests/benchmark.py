@@ -486,7 +486,7 @@ def main() -> int:
     args = parser.parse_args()
     cases = CASES[:1] if args.smoke else [c for c in CASES if not args.only or args.only in c[0]]
 
-    speed = [reference_workload_ms()]
+    speed_before = reference_workload_ms()
     server = start_demo_server()
     archive_url = f"sqlite:///{tempfile.mkdtemp(prefix='bench-archive-')}/runs.db"
     app_port = free_port()
@@ -525,10 +525,8 @@ def main() -> int:
         stop_process_group(app)
         server.stop()
 
-    speed.append(reference_workload_ms())
-    table = render_table(
-        rows, fan_outs, stop_ms, renderer_ms, memory, unrecorded, spreads, (speed[0], speed[1])
-    )
+    speed = (speed_before, reference_workload_ms())
+    table = render_table(rows, fan_outs, stop_ms, renderer_ms, memory, unrecorded, spreads, speed)
     print(table)
     if args.update_readme:
         update_readme(table)
