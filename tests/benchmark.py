@@ -52,6 +52,7 @@ from app.embedded_server import (
 from app.lg_client import LangGraphClient, StreamPart, event_time
 from app.run_tree import RunTree, build_rows, content_text
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.processes import command_line, descendants, process_table
 
 CASES = [
     ("demo question", "What's the weather in SF?", 1),
@@ -184,15 +185,15 @@ class CpuMeter:
 
     def read(self) -> dict[str, dict[int, tuple[int, int]]]:
         """Per root, and for the pages: pid -> (ns on a core, ns waiting for one)."""
-        table = _processes()
+        table = process_table()
         tick_ns = 1_000_000_000 // os.sysconf("SC_CLK_TCK")
         found: dict[str, dict[int, tuple[int, int]]] = {"pages": {}}
         for name, root in self.roots.items():
-            found[name] = {pid: (table[pid][1] * tick_ns, 0) for pid in _descendants(table, root)}
-        for pid in _descendants(table, os.getpid()):
+            found[name] = {pid: (table[pid][1] * tick_ns, 0) for pid in descendants(table, root)}
+        for pid in descendants(table, os.getpid()):
+            if b"--type=renderer" not in command_line(pid):
+                continue
             try:
-                if b"--type=renderer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    continue
                 ran, waited, _ = Path(f"/proc/{pid}/task/{pid}/schedstat").read_text().split()
             except (OSError, ValueError):
                 continue
@@ -208,32 +209,6 @@ class CpuMeter:
             return ns / 1e9
 
         return CpuUse(spent("server", 0), spent("app", 0), spent("pages", 0), spent("pages", 1))
-
-
-def _processes() -> dict[int, tuple[int, int]]:
-    """Every process: pid -> (parent pid, CPU ticks used)."""
-    table = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        table[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
-
-
-def _descendants(table: dict[int, tuple[int, int]], root_pid: int) -> list[int]:
-    """``root_pid`` and the processes under it that still run."""
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in table.items():
-        children.setdefault(parent, []).append(pid)
-    found, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        if pid in table:
-            found.append(pid)
-        todo += children.get(pid, [])
-    return found
 
 
 async def raw_run(api_url: str, question: str, graph: str = "agent") -> RawResult:
@@ -468,7 +443,7 @@ def renderer_frames_ms(browser) -> tuple[float, float]:
 def peak_rss_mb(root_pid: int) -> float:
     """The largest peak resident memory (VmHWM) among ``root_pid`` and its descendants."""
     peak = 0
-    for pid in _descendants(_processes(), root_pid):
+    for pid in descendants(process_table(), root_pid):
         try:
             match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
         except OSError:

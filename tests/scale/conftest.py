@@ -26,6 +26,7 @@ from app.embedded_server import (
 from tests.access.sso_proxy import SsoProxy
 from tests.app_log import json_lines
 from tests.e2e.conftest import browser_type_launch_args  # noqa: F401 - the system Chromium
+from tests.processes import children, command_line, process_table
 from tests.scale.postgres import Postgres, start_postgres
 
 API_KEY = "lg-scale-secret-41d2"
@@ -48,9 +49,9 @@ class RunningApp:
 
     def worker_pids(self) -> list[int]:
         """The backend worker processes (the grandchildren that serve requests)."""
-        children = _children()
-        reflex = [pid for pid in children.get(self.pid, []) if b"reflex" in _cmdline(pid)]
-        return [worker for pid in reflex for worker in children.get(pid, [])]
+        started = children(process_table())
+        reflex = [pid for pid in started.get(self.pid, []) if b"reflex" in command_line(pid)]
+        return [worker for pid in reflex for worker in started.get(pid, [])]
 
     def busiest_worker(self) -> tuple[int, int]:
         """The worker holding the most open browser connections, and how many it holds."""
@@ -121,24 +122,6 @@ def scaled_app(
         stop_process_group(process)
         stop_process_group(redis)
         proxy.close()
-
-
-def _children() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    return children
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 def pid_alive(pid: int) -> bool:
