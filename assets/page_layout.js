@@ -1,10 +1,15 @@
 // The page's layout on any screen, a projector's 1024×768 included: the thread list and the
 // run tree fold away (`toggle`), the tree is widened or narrowed by dragging the handle
-// between it and the chat, the question box gets the focus back when a run ends, and a
-// fan-out's row stays where it was clicked while its branches open or fold below it.
+// between it and the chat or with the arrow keys on it (the width is kept in this browser; a
+// double click gives back the default), the question box gets the focus back when a run
+// ends, and a fan-out's row stays where it was clicked while its branches open or fold below.
 window.pageLayout = (() => {
   const MIN_TREE = 260;
+  const MIN_CHAT = 320; // also the chat column's CSS min-width, which caps a kept width
+  const KEY_STEP = 32;
+  const KEPT_WIDTH = "run-tree-width";
   const page = () => document.querySelector(".page");
+  const html = document.documentElement;
 
   // Fold or unfold "threads" or "tree"; the default depends on the screen's width (CSS).
   function toggle(part) {
@@ -21,24 +26,77 @@ window.pageLayout = (() => {
     else if (tries > 0) requestAnimationFrame(() => focusWhenEnabled(id, tries - 1));
   }
 
+  // The widths the tree can take now: from MIN_TREE to what leaves the chat MIN_CHAT.
+  function treeRange() {
+    const tree = document.querySelector(".tree-panel").getBoundingClientRect().width;
+    const chat = document.querySelector(".chat-column").getBoundingClientRect().width;
+    return { now: Math.round(tree), max: Math.max(Math.round(tree + chat - MIN_CHAT), MIN_TREE) };
+  }
+
+  // The resize handle tells screen readers the tree's width (a focusable separator's value).
+  function describe(handle) {
+    const { now, max } = treeRange();
+    handle.setAttribute("aria-valuemin", String(MIN_TREE));
+    handle.setAttribute("aria-valuemax", String(max));
+    handle.setAttribute("aria-valuenow", String(Math.min(Math.max(now, MIN_TREE), max)));
+  }
+
+  function setTreeWidth(handle, width) {
+    const { max } = treeRange();
+    const kept = Math.round(Math.min(Math.max(width, MIN_TREE), max));
+    html.style.setProperty("--tree-width", `${kept}px`);
+    page().dataset.tree = "open";
+    keep(kept);
+    describe(handle);
+  }
+
+  // The width is kept in this browser's storage; where storage is refused, for this page only.
+  function keep(width) {
+    try {
+      if (width === null) localStorage.removeItem(KEPT_WIDTH);
+      else localStorage.setItem(KEPT_WIDTH, String(width));
+    } catch {}
+  }
+  try {
+    const width = Number(localStorage.getItem(KEPT_WIDTH));
+    if (width >= MIN_TREE) html.style.setProperty("--tree-width", `${width}px`);
+  } catch {}
+
   document.addEventListener("pointerdown", (down) => {
     const handle = down.target.closest?.(".tree-resizer");
     const root = page();
     if (!handle || !root) return;
     down.preventDefault();
     handle.setPointerCapture(down.pointerId);
-    const columns = root.querySelector(".columns").getBoundingClientRect();
-    const move = (event) => {
-      const width = Math.min(Math.max(columns.right - event.clientX, MIN_TREE), columns.width - 320);
-      root.style.setProperty("--tree-width", `${Math.round(width)}px`);
-      root.dataset.tree = "open";
-    };
+    const right = root.querySelector(".columns").getBoundingClientRect().right;
+    const move = (event) => setTreeWidth(handle, right - event.clientX);
     const up = () => {
       handle.removeEventListener("pointermove", move);
       handle.removeEventListener("pointerup", up);
     };
     handle.addEventListener("pointermove", move);
     handle.addEventListener("pointerup", up);
+  });
+
+  document.addEventListener("keydown", (key) => {
+    const handle = key.target.closest?.(".tree-resizer");
+    const step = { ArrowLeft: KEY_STEP, ArrowRight: -KEY_STEP }[key.key];
+    if (!handle || !step) return;
+    key.preventDefault();
+    setTreeWidth(handle, treeRange().now + (key.shiftKey ? 3 * step : step));
+  });
+
+  document.addEventListener("dblclick", (click) => {
+    const handle = click.target.closest?.(".tree-resizer");
+    if (!handle) return;
+    html.style.removeProperty("--tree-width");
+    keep(null);
+    describe(handle);
+  });
+
+  document.addEventListener("focusin", (focus) => {
+    const handle = focus.target.closest?.(".tree-resizer");
+    if (handle) describe(handle);
   });
 
   // The chat stays pinned to its newest message: without this, the branches that open below a

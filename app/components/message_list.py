@@ -108,7 +108,7 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
             rx.el.summary(
                 rx.hstack(
                     rx.icon("wrench", size=14),
-                    rx.text(message.tool_name, weight="bold", size="2"),
+                    rx.text(message.tool_name, weight="bold", size="2", class_name="tool-name"),
                     rx.code(message.tool_args, size="1", class_name="tool-args"),
                     rx.badge(
                         rx.cond(message.status == "pending", "not run yet", message.status),
@@ -117,9 +117,11 @@ def tool_card(message: rx.Var[ChatMessage]) -> rx.Component:
                         color_scheme=rx.match(
                             message.status, ("error", "red"), ("pending", "amber"), "gray"
                         ),
+                        class_name="tool-status",
                     ),
                     align="center",
                     spacing="2",
+                    class_name="tool-head",
                 ),
             ),
             rx.vstack(

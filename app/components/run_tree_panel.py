@@ -110,15 +110,21 @@ def run_tree_panel() -> rx.Component:
         rx.box(replay_bar(), class_name="foldable", width="100%"),
         rx.box(node_details(), class_name="details-slot foldable", width="100%"),
         class_name="tree-panel",
+        id="tree-panel",
         spacing="2",
     )
 
 
 def tree_resizer() -> rx.Component:
-    """The handle between the chat and the tree: drag it to widen or narrow the tree."""
+    """The handle between the chat and the tree: drag it, or focus it and press the arrow
+    keys, to widen or narrow the tree (``assets/page_layout.js`` keeps its width)."""
     return rx.el.div(
         class_name="tree-resizer",
         role="separator",
-        title="Drag to resize the run tree",
+        tab_index=0,
+        aria_label="Resize the run tree",
+        aria_orientation="vertical",
+        aria_controls="tree-panel",
+        title="Drag, or press ← and →, to resize the run tree; double-click for its default width",
         data_testid=testids.TREE_RESIZER,
     )

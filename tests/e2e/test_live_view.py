@@ -7,7 +7,15 @@ import re
 from playwright.sync_api import Page, expect
 
 from app import testids
-from tests.e2e.pages import ask, messages, open_app, pick_graph, tree_nodes, wait_for_status
+from tests.e2e.pages import (
+    ask,
+    messages,
+    open_app,
+    pick_graph,
+    tree_nodes,
+    wait_for_hydration,
+    wait_for_status,
+)
 
 # A word every 30 ms: section 1 (a heading, lists, a code block, a table), then 60 words.
 MARKDOWN = "slow markdown 120 tokens"
@@ -287,3 +295,53 @@ def test_on_a_projector_the_panels_fold_and_the_question_box_gets_the_focus_back
     ask(chat, "What's the weather in SF?")
     wait_for_status(chat, "done")
     expect(composer).to_be_focused()
+
+
+def _width(page: Page, selector: str) -> float:
+    return page.locator(selector).bounding_box()["width"]
+
+
+def test_the_tree_resizes_from_the_keyboard_and_keeps_its_width_after_a_reload(chat: Page):
+    chat.set_viewport_size({"width": 1400, "height": 900})
+    handle = chat.get_by_test_id(testids.TREE_RESIZER)
+    default = _width(chat, "#tree-panel")
+    handle.focus()
+    for _ in range(3):
+        chat.keyboard.press("ArrowLeft")  # the handle moves left: the tree widens
+    chat.keyboard.press("ArrowRight")
+    widened = _width(chat, "#tree-panel")
+    assert abs(widened - (default + 64)) <= 2
+    expect(handle).to_have_attribute("aria-valuenow", str(round(widened)))
+
+    chat.reload()
+    wait_for_hydration(chat)
+    assert abs(_width(chat, "#tree-panel") - widened) <= 1
+
+    chat.get_by_test_id(testids.TREE_RESIZER).dblclick()  # back to the default, kept so too
+    assert abs(_width(chat, "#tree-panel") - default) <= 1
+    chat.reload()
+    wait_for_hydration(chat)
+    assert abs(_width(chat, "#tree-panel") - default) <= 1
+
+
+def test_a_tree_widened_to_its_limit_leaves_the_chat_room_on_a_smaller_screen(chat: Page):
+    chat.set_viewport_size({"width": 1400, "height": 900})  # the thread list shown too
+    expect(chat.get_by_test_id(testids.NEW_THREAD)).to_be_visible()
+    chat.get_by_test_id(testids.TREE_RESIZER).focus()
+    for _ in range(12):
+        chat.keyboard.press("Shift+ArrowLeft")
+    assert abs(_width(chat, ".chat-column") - 320) <= 1
+    assert _width(chat, "#tree-panel") > 700
+
+    chat.set_viewport_size({"width": 1024, "height": 768})  # the projector, same browser
+    assert _width(chat, ".chat-column") >= 319
+    assert _width(chat, "#tree-panel") >= 260
+    ask(chat, "What's the weather in SF?")
+    wait_for_status(chat, "done")
+    expect(messages(chat, role="assistant").last).to_be_in_viewport()
+    card = messages(chat, role="tool").first.bounding_box()
+    status = messages(chat, role="tool").first.locator(".tool-status").bounding_box()
+    assert status["x"] + status["width"] <= card["x"] + card["width"]  # not cut off
+    name = messages(chat, role="tool").first.locator(".tool-name")
+    assert name.evaluate("e => e.scrollWidth <= e.clientWidth")  # whole: not "get_wea / ther"
+    assert name.bounding_box()["height"] < 24
