@@ -5,7 +5,6 @@
 // ends, and a fan-out's row stays where it was clicked while its branches open or fold below.
 window.pageLayout = (() => {
   const MIN_TREE = 260;
-  const MIN_CHAT = 320; // also the chat column's CSS min-width, which caps a kept width
   const KEY_STEP = 32;
   const KEPT_WIDTH = "run-tree-width";
   const page = () => document.querySelector(".page");
@@ -26,11 +25,13 @@ window.pageLayout = (() => {
     else if (tries > 0) requestAnimationFrame(() => focusWhenEnabled(id, tries - 1));
   }
 
-  // The widths the tree can take now: from MIN_TREE to what leaves the chat MIN_CHAT.
+  // The widths the tree can take now: from MIN_TREE to what leaves the chat its CSS
+  // min-width (which also caps a kept width on a smaller screen).
   function treeRange() {
     const tree = document.querySelector(".tree-panel").getBoundingClientRect().width;
-    const chat = document.querySelector(".chat-column").getBoundingClientRect().width;
-    return { now: Math.round(tree), max: Math.max(Math.round(tree + chat - MIN_CHAT), MIN_TREE) };
+    const chat = document.querySelector(".chat-column");
+    const room = chat.getBoundingClientRect().width - parseFloat(getComputedStyle(chat).minWidth);
+    return { now: Math.round(tree), max: Math.max(Math.round(tree + room), MIN_TREE) };
   }
 
   // The resize handle tells screen readers the tree's width (a focusable separator's value).
